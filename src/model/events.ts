@@ -1,0 +1,56 @@
+/**
+ * Micro-steps: what one rmap operation did, one memory access or decision at a time, in the
+ * order the kernel does them. A UI replays them one by one; folding the mutating ones over the
+ * layout before an operation gives the layout after it (see rmapLayout.applyStep).
+ *
+ * `fn` names the kernel function the step happens in, so captions speak kernel.
+ */
+export type RmapFn =
+  | 'pte_list_add'
+  | 'pte_list_remove'
+  | 'pte_list_desc_remove_entry'
+  | 'pte_list_count'
+  | 'pte_list_destroy'
+  | 'rmap_iterate';
+
+/** A descriptor is named by its index in the descriptor arena (its simulated slab slot). */
+export type DescId = number;
+
+export type RmapStep =
+  // --- reads and decisions (change nothing) ---
+  | { k: 'readHead'; fn: RmapFn; head: number; val: number }
+  | { k: 'walk'; fn: RmapFn; head: number; desc: DescId; index: number }
+  | { k: 'compare'; fn: RmapFn; head: number; desc: DescId; slot: number; spte: number; match: boolean }
+  | { k: 'readCount'; fn: RmapFn; head: number; desc: DescId; spteCount: number; tailCount: number }
+  | { k: 'return'; fn: RmapFn; head: number; value: number | null }
+  // --- writes ---
+  | { k: 'alloc'; fn: RmapFn; head: number; desc: DescId }
+  | { k: 'writeSlot'; fn: RmapFn; head: number; desc: DescId; slot: number; spte: number }
+  | { k: 'setCounts'; fn: RmapFn; head: number; desc: DescId; spteCount: number; tailCount: number }
+  | {
+      k: 'moveEntry';
+      fn: RmapFn;
+      head: number;
+      from: DescId;
+      fromSlot: number;
+      to: DescId;
+      toSlot: number;
+      spte: number;
+    }
+  | { k: 'clearSlot'; fn: RmapFn; head: number; desc: DescId; slot: number; spte: number }
+  | { k: 'setMore'; fn: RmapFn; head: number; desc: DescId; more: DescId | null }
+  | { k: 'setHead'; fn: RmapFn; head: number; val: number }
+  | { k: 'free'; fn: RmapFn; head: number; desc: DescId };
+
+export type RmapStepKind = RmapStep['k'];
+
+/** Collects micro-steps when recording is on. The model takes `null` for "off": zero cost. */
+export class StepRecorder {
+  readonly steps: RmapStep[] = [];
+  push(step: RmapStep): void {
+    this.steps.push(step);
+  }
+  clear(): void {
+    this.steps.length = 0;
+  }
+}

@@ -1,0 +1,155 @@
+import { CACHE_LINE_BYTES, PTE_LIST_VARIANTS } from './pteListVariant';
+import type { PteListVariant, PteListVariantName } from './pteListVariant';
+import { zeroCost } from './costs';
+import type { OpCost } from './costs';
+import type { StepRecorder } from './events';
+
+/** Bit 0 of kvm_rmap_head.val: set = the rest points at a pte_list_desc (KVM_RMAP_MANY). */
+export const KVM_RMAP_MANY = 1;
+/** Bit 1 is KVM_RMAP_LOCKED from 6.15; descriptor "pointers" leave it clear. */
+const DESC_PTR_SHIFT = 2;
+
+/** No descriptor: the value `more` holds at the end of a chain (NULL). */
+export const NO_DESC = -1;
+
+/**
+ * Every kvm_rmap_head and pte_list_desc of one VM, as struct-of-arrays so a million-entry list
+ * costs a few bytes per entry and no object per SPTE.
+ *
+ * Heads hold the kernel's encoding: 0 = empty; bit 0 clear = the only SPTE's pointer; bit 0 set =
+ * a descriptor. Where the kernel stores a descriptor's address, the model stores its index in
+ * the descriptor slab (`(index << 2) | KVM_RMAP_MANY`), keeping bit 1 free as the kernel does.
+ * SPTE pointers are non-zero multiples of 8, like the `u64 *sptep` they stand for.
+ *
+ * Descriptors are laid out back to back in one simulated slab (`index * sizeof`), as a kmem_cache
+ * packs them; that address decides which 64-byte lines an access touches.
+ */
+export class PteLists {
+  readonly variant: PteListVariant;
+  readonly ext: number;
+
+  headVal = new Int32Array(16);
+  nHeads = 0;
+
+  // pte_list_desc fields, one entry per slab slot.
+  more = new Int32Array(64);
+  spteCount = new Int32Array(64);
+  tailCount = new Int32Array(64);
+  sptes: Int32Array<ArrayBuffer>;
+  private freeSlots = new Int32Array(64);
+  private nFree = 0;
+  /** Slab slots ever handed out (the high-water mark). */
+  slabUsed = 0;
+  descsAllocated = 0;
+  descsFreed = 0;
+
+  /**
+   * Model bookkeeping, not kernel state: which head each SPTE is in (head + 1, 0 = none), so the
+   * kernel's "never add a present SPTE" rule is checked in O(1) without walking the chain.
+   */
+  owner = new Int32Array(1024);
+
+  /** The current operation's cost; reset by beginOp. */
+  cost: OpCost = zeroCost();
+  /** Micro-step recorder, or null when recording is off (the fast path). */
+  rec: StepRecorder | null = null;
+  private lineStamp = new Int32Array(128);
+  private opGen = 0;
+
+  constructor(variant: PteListVariantName | PteListVariant) {
+    this.variant = typeof variant === 'string' ? PTE_LIST_VARIANTS[variant] : variant;
+    this.ext = this.variant.ext;
+    this.sptes = new Int32Array(64 * this.ext);
+  }
+
+  /** Reserves `n` empty heads and returns the first one's number. */
+  allocHeads(n: number): number {
+    const base = this.nHeads;
+    this.nHeads += n;
+    if (this.nHeads > this.headVal.length) this.headVal = grow(this.headVal, this.nHeads);
+    return base;
+  }
+
+  beginOp(): OpCost {
+    const c = this.cost;
+    c.descsVisited = c.slotCompares = c.descsAllocated = c.descsFreed = c.cacheLines = 0;
+    if (++this.opGen === 0x7fffffff) {
+      this.lineStamp.fill(0);
+      this.opGen = 1;
+    }
+    return c;
+  }
+
+  /** Notes an 8-byte access at `offset` inside descriptor `d`. */
+  touch(d: number, offset: number): void {
+    const line = ((d * this.variant.layout.size + offset) / CACHE_LINE_BYTES) | 0;
+    if (line >= this.lineStamp.length) this.lineStamp = grow(this.lineStamp, line + 1);
+    if (this.lineStamp[line] !== this.opGen) {
+      this.lineStamp[line] = this.opGen;
+      this.cost.cacheLines++;
+    }
+  }
+
+  /** kvm_mmu_memory_cache_alloc from the descriptor cache: a zeroed pte_list_desc. */
+  allocDesc(): number {
+    let d: number;
+    if (this.nFree > 0) d = this.freeSlots[--this.nFree]!;
+    else {
+      d = this.slabUsed++;
+      if (d >= this.more.length) this.growDescs(d + 1);
+    }
+    this.more[d] = NO_DESC;
+    this.spteCount[d] = 0;
+    this.tailCount[d] = 0;
+    this.sptes.fill(0, d * this.ext, (d + 1) * this.ext);
+    this.descsAllocated++;
+    this.cost.descsAllocated++;
+    return d;
+  }
+
+  /** mmu_free_pte_list_desc. */
+  freeDesc(d: number): void {
+    if (this.nFree >= this.freeSlots.length) this.freeSlots = grow(this.freeSlots, this.nFree + 1);
+    this.freeSlots[this.nFree++] = d;
+    this.descsFreed++;
+    this.cost.descsFreed++;
+  }
+
+  get liveDescs(): number {
+    return this.descsAllocated - this.descsFreed;
+  }
+
+  ownerOf(spte: number): number {
+    const i = spte >>> 3;
+    return i < this.owner.length ? this.owner[i]! - 1 : -1;
+  }
+
+  setOwner(spte: number, head: number): void {
+    const i = spte >>> 3;
+    if (i >= this.owner.length) this.owner = grow(this.owner, i + 1);
+    this.owner[i] = head + 1;
+  }
+
+  private growDescs(min: number): void {
+    this.more = grow(this.more, min);
+    this.spteCount = grow(this.spteCount, min);
+    this.tailCount = grow(this.tailCount, min);
+    this.sptes = grow(this.sptes, min * this.ext);
+  }
+}
+
+export function descPtr(d: number): number {
+  return (d << DESC_PTR_SHIFT) | KVM_RMAP_MANY;
+}
+
+export function descOfVal(val: number): number {
+  return val >>> DESC_PTR_SHIFT;
+}
+
+function grow(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < min) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,344 @@
+/**
+ * kvm_rmap_head operations: pte_list_add, pte_list_remove (+ pte_list_desc_remove_entry),
+ * pte_list_count, the teardown, and for_each_rmap_spte, for every era in PTE_LIST_VARIANTS.
+ * arch/x86/kvm/mmu/mmu.c; behaviour pinned by the golden traces in test/golden.
+ *
+ * Each function begins an operation on `L` (resetting L.cost), emits micro-steps to L.rec when
+ * recording, and touches descriptor fields at their layout offsets so L.cost.cacheLines is real.
+ */
+import { KvmBugError, fmtPtr } from './errors';
+import type { RmapFn } from './events';
+import { KVM_RMAP_MANY, NO_DESC, PteLists, descOfVal, descPtr } from './pteLists';
+
+export function pteListAdd(L: PteLists, h: number, spte: number): number {
+  L.beginOp();
+  checkSptePtr(h, spte);
+  if (L.ownerOf(spte) >= 0) {
+    throw new KvmBugError(
+      'pte_list_add: SPTE already in an rmap',
+      h,
+      spte,
+      `pte_list_add: SPTE ${fmtPtr(spte)} is already in rmap head ${L.ownerOf(spte)}`,
+    );
+  }
+  const ret = L.variant.tailCount ? addToHead(L, h, spte) : addAppending(L, h, spte);
+  L.setOwner(spte, h);
+  L.rec?.push({ k: 'return', fn: 'pte_list_add', head: h, value: ret });
+  return ret;
+}
+
+/** The cases every era shares: an empty head takes the SPTE; a single one becomes a descriptor. */
+function addToEmptyOrSingle(L: PteLists, h: number, spte: number, val: number): number {
+  const rec = L.rec;
+  if (val === 0) {
+    L.headVal[h] = spte;
+    rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: spte });
+    return 0;
+  }
+  const d = L.allocDesc();
+  rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: d });
+  writeSlot(L, h, d, 0, val, 'pte_list_add');
+  writeSlot(L, h, d, 1, spte, 'pte_list_add');
+  if (L.variant.hasSpteCount) setCounts(L, h, d, 2, 0, 'pte_list_add');
+  L.headVal[h] = descPtr(d);
+  rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: L.headVal[h]! });
+  return 1;
+}
+
+/** v6.4+: the head descriptor takes the entry; a full head gets a new head prepended. */
+function addToHead(L: PteLists, h: number, spte: number): number {
+  const val = readHead(L, h, 'pte_list_add');
+  if (!(val & KVM_RMAP_MANY)) return addToEmptyOrSingle(L, h, spte, val);
+  let d = descOfVal(val);
+  visit(L, h, d, 0, 'pte_list_add');
+  const count = readCounts(L, h, d, 'pte_list_add');
+  if (L.spteCount[d] === L.ext) {
+    const nd = L.allocDesc();
+    L.rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: nd });
+    setMore(L, h, nd, d, 'pte_list_add');
+    setCounts(L, h, nd, 0, count, 'pte_list_add');
+    L.headVal[h] = descPtr(nd);
+    L.rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: L.headVal[h]! });
+    d = nd;
+  }
+  const i = L.spteCount[d]!;
+  writeSlot(L, h, d, i, spte, 'pte_list_add');
+  setCounts(L, h, d, i + 1, L.tailCount[d]!, 'pte_list_add');
+  return count;
+}
+
+/**
+ * v2.6.x–v6.3: skip full descriptors from the head, fill the first non-full one; append a new
+ * descriptor only when all are full. The return counts EXT per descriptor passed plus the entries
+ * of the receiving one; until v5.9 the full last descriptor is left out when a new one is appended.
+ */
+function addAppending(L: PteLists, h: number, spte: number): number {
+  const val = readHead(L, h, 'pte_list_add');
+  if (!(val & KVM_RMAP_MANY)) return addToEmptyOrSingle(L, h, spte, val);
+  const { ext, variant } = L;
+  let d = descOfVal(val);
+  let count = 0;
+  for (let index = 0; ; index++) {
+    visit(L, h, d, index, 'pte_list_add');
+    if (!isFull(L, h, d)) break;
+    L.touch(d, variant.layout.moreOffset);
+    const next = L.more[d]!;
+    if (!(variant.addLeavesOutFullLast && next === NO_DESC)) count += ext;
+    if (next === NO_DESC) {
+      const nd = L.allocDesc();
+      L.rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: nd });
+      setMore(L, h, d, nd, 'pte_list_add');
+      if (variant.hasSpteCount) setCounts(L, h, nd, 0, 0, 'pte_list_add');
+      d = nd;
+      break;
+    }
+    d = next;
+  }
+  const i = usedSlots(L, d);
+  count += i;
+  writeSlot(L, h, d, i, spte, 'pte_list_add');
+  if (variant.hasSpteCount) setCounts(L, h, d, i + 1, 0, 'pte_list_add');
+  return count;
+}
+
+export function pteListRemove(L: PteLists, h: number, spte: number): void {
+  L.beginOp();
+  removeSpte(L, h, spte, 'pte_list_remove');
+}
+
+function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
+  if (L.ownerOf(spte) !== h) {
+    throw new KvmBugError(
+      'pte_list_remove: SPTE not in rmap',
+      h,
+      spte,
+      `pte_list_remove: SPTE ${fmtPtr(spte)} is not in rmap head ${h}` +
+        (L.ownerOf(spte) >= 0 ? ` (it is in head ${L.ownerOf(spte)})` : ''),
+    );
+  }
+  const val = readHead(L, h, fn);
+  L.setOwner(spte, -1);
+  if (!(val & KVM_RMAP_MANY)) {
+    L.headVal[h] = 0;
+    L.rec?.push({ k: 'setHead', fn, head: h, val: 0 });
+    return;
+  }
+  const { ext, variant } = L;
+  let prev = NO_DESC;
+  for (let d = descOfVal(val), index = 0; d !== NO_DESC; index++) {
+    visit(L, h, d, index, fn);
+    let n = ext;
+    if (variant.hasSpteCount) {
+      readCounts(L, h, d, fn);
+      n = L.spteCount[d]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const s = readSlot(L, d, i);
+      if (s === 0) break; // NULL-terminated eras
+      L.cost.slotCompares++;
+      const match = s === spte;
+      L.rec?.push({ k: 'compare', fn, head: h, desc: d, slot: i, spte: s, match });
+      if (match) return removeEntry(L, h, d, i, prev);
+    }
+    L.touch(d, variant.layout.moreOffset);
+    prev = d;
+    d = L.more[d]!;
+  }
+  throw new Error('unreachable: owner index and chain disagree'); // caught by invariants first
+}
+
+/** pte_list_desc_remove_entry: fill slot i of `d` and free a descriptor that empties. */
+function removeEntry(L: PteLists, h: number, d: number, i: number, prev: number): void {
+  const fn = 'pte_list_desc_remove_entry';
+  const { variant } = L;
+  // Which entry fills the hole: the head descriptor's last (6.4+, keeping tails full), else the
+  // same descriptor's last, found by count or by scanning back from the end for a non-NULL slot.
+  const src = variant.tailCount ? descOfVal(L.headVal[h]!) : d;
+  let j: number;
+  if (variant.tailCount) readHead(L, h, fn);
+  if (variant.hasSpteCount) {
+    readCounts(L, h, src, fn);
+    j = L.spteCount[src]! - 1;
+  } else {
+    for (j = L.ext - 1; readSlot(L, src, j) === 0 && j > i; --j);
+  }
+  moveEntry(L, h, src, j, d, i, fn);
+  if (variant.hasSpteCount) setCounts(L, h, src, j, L.tailCount[src]!, fn);
+  if (j > 0) return;
+
+  // `src` is empty: unlink and free it.
+  L.touch(src, variant.layout.moreOffset);
+  const next = L.more[src]!;
+  if (prev !== NO_DESC && !variant.tailCount) setMore(L, h, prev, next, fn);
+  else {
+    L.headVal[h] = next === NO_DESC ? 0 : descPtr(next);
+    L.rec?.push({ k: 'setHead', fn, head: h, val: L.headVal[h]! });
+  }
+  L.freeDesc(src);
+  L.rec?.push({ k: 'free', fn, head: h, desc: src });
+}
+
+/** pte_list_count; null where the kernel had none (before v5.15). */
+export function pteListCount(L: PteLists, h: number): number | null {
+  L.beginOp();
+  if (!L.variant.hasCount) {
+    L.rec?.push({ k: 'return', fn: 'pte_list_count', head: h, value: null });
+    return null;
+  }
+  const val = readHead(L, h, 'pte_list_count');
+  let count = val === 0 ? 0 : 1;
+  if (val & KVM_RMAP_MANY) {
+    count = 0;
+    // tail_count: the head's two counters are the whole story; spte_count: walk every descriptor.
+    for (let d = descOfVal(val), index = 0; d !== NO_DESC; index++) {
+      visit(L, h, d, index, 'pte_list_count');
+      count += readCounts(L, h, d, 'pte_list_count');
+      if (L.variant.tailCount) break;
+      L.touch(d, L.variant.layout.moreOffset);
+      d = L.more[d]!;
+    }
+  }
+  L.rec?.push({ k: 'return', fn: 'pte_list_count', head: h, value: count });
+  return count;
+}
+
+/**
+ * Tear the list down. 'freeAll' (kvm_zap_all_rmap_sptes, v5.15+): one walk freeing every
+ * descriptor, then val = 0. 'removeFirst' (kvm_unmap_rmapp / kvm_zap_rmapp, up to v5.14): remove
+ * the first entry the iterator returns, over and over.
+ */
+export function pteListDestroy(L: PteLists, h: number): void {
+  L.beginOp();
+  const fn = 'pte_list_destroy';
+  if (L.variant.teardown === 'removeFirst') {
+    for (let first = firstSpte(L, h); first !== 0; first = firstSpte(L, h)) removeSpte(L, h, first, fn);
+    return;
+  }
+  const val = readHead(L, h, fn);
+  if (val === 0) return;
+  if (val & KVM_RMAP_MANY) {
+    for (let d = descOfVal(val), index = 0; d !== NO_DESC; index++) {
+      visit(L, h, d, index, fn);
+      readCounts(L, h, d, fn);
+      for (let i = 0; i < L.spteCount[d]!; i++) L.setOwner(readSlot(L, d, i), -1);
+      L.touch(d, L.variant.layout.moreOffset);
+      const next = L.more[d]!;
+      L.freeDesc(d);
+      L.rec?.push({ k: 'free', fn, head: h, desc: d });
+      d = next;
+    }
+  } else L.setOwner(val, -1);
+  L.headVal[h] = 0;
+  L.rec?.push({ k: 'setHead', fn, head: h, val: 0 });
+}
+
+/** rmap_get_first: the head's only SPTE, or slot 0 of the head descriptor (0 = none). */
+function firstSpte(L: PteLists, h: number): number {
+  const val = L.headVal[h]!;
+  if (!(val & KVM_RMAP_MANY)) return val;
+  return L.sptes[descOfVal(val) * L.ext]!;
+}
+
+/** for_each_rmap_spte: head descriptor first, slots in index order, then along `more`. */
+export function forEachRmapSpte(L: PteLists, h: number, fn: (spte: number) => void): void {
+  const val = L.headVal[h]!;
+  if (val === 0) return;
+  if (!(val & KVM_RMAP_MANY)) return fn(val);
+  for (let d = descOfVal(val); d !== NO_DESC; d = L.more[d]!) {
+    for (let i = 0; i < L.ext; i++) {
+      const s = L.sptes[d * L.ext + i]!;
+      if (s === 0) break;
+      fn(s);
+    }
+  }
+}
+
+export function rmapSptes(L: PteLists, h: number): number[] {
+  const out: number[] = [];
+  forEachRmapSpte(L, h, (s) => out.push(s));
+  return out;
+}
+
+// --- field accessors: each one notes the access for costs and micro-steps ---
+
+function readHead(L: PteLists, h: number, fn: RmapFn): number {
+  const val = L.headVal[h]!;
+  L.rec?.push({ k: 'readHead', fn, head: h, val });
+  return val;
+}
+
+function visit(L: PteLists, h: number, d: number, index: number, fn: RmapFn): void {
+  L.cost.descsVisited++;
+  L.rec?.push({ k: 'walk', fn, head: h, desc: d, index });
+}
+
+/** Reads the counters; returns spte_count + tail_count (tail_count is 0 before v6.4). */
+function readCounts(L: PteLists, h: number, d: number, fn: RmapFn): number {
+  const { layout } = L.variant;
+  L.touch(d, layout.spteCountOffset!);
+  if (layout.tailCountOffset !== null) L.touch(d, layout.tailCountOffset);
+  const sc = L.spteCount[d]!;
+  const tc = L.tailCount[d]!;
+  L.rec?.push({ k: 'readCount', fn, head: h, desc: d, spteCount: sc, tailCount: tc });
+  return sc + tc;
+}
+
+function isFull(L: PteLists, h: number, d: number): boolean {
+  if (L.variant.hasSpteCount) {
+    readCounts(L, h, d, 'pte_list_add');
+    return L.spteCount[d] === L.ext;
+  }
+  return readSlot(L, d, L.ext - 1) !== 0;
+}
+
+/** Entries in `d`: its spte_count, or (NULL-terminated eras) the index of the first NULL slot. */
+function usedSlots(L: PteLists, d: number): number {
+  if (L.variant.hasSpteCount) return L.spteCount[d]!;
+  let i = 0;
+  while (i < L.ext && readSlot(L, d, i) !== 0) i++;
+  return i;
+}
+
+function readSlot(L: PteLists, d: number, i: number): number {
+  L.touch(d, L.variant.layout.slotsOffset + 8 * i);
+  return L.sptes[d * L.ext + i]!;
+}
+
+function writeSlot(L: PteLists, h: number, d: number, i: number, spte: number, fn: RmapFn): void {
+  L.touch(d, L.variant.layout.slotsOffset + 8 * i);
+  L.sptes[d * L.ext + i] = spte;
+  L.rec?.push({ k: 'writeSlot', fn, head: h, desc: d, slot: i, spte });
+}
+
+function moveEntry(L: PteLists, h: number, from: number, j: number, to: number, i: number, fn: RmapFn) {
+  const base = L.variant.layout.slotsOffset;
+  L.touch(from, base + 8 * j);
+  L.touch(to, base + 8 * i);
+  const spte = L.sptes[from * L.ext + j]!;
+  L.sptes[to * L.ext + i] = spte; // desc->sptes[i] = src->sptes[j];
+  L.sptes[from * L.ext + j] = 0; //  src->sptes[j] = NULL;
+  L.rec?.push({ k: 'moveEntry', fn, head: h, from, fromSlot: j, to, toSlot: i, spte });
+}
+
+function setCounts(L: PteLists, h: number, d: number, sc: number, tc: number, fn: RmapFn): void {
+  const { layout } = L.variant;
+  L.touch(d, layout.spteCountOffset!);
+  L.spteCount[d] = sc;
+  if (layout.tailCountOffset !== null) {
+    L.touch(d, layout.tailCountOffset);
+    L.tailCount[d] = tc;
+  }
+  L.rec?.push({ k: 'setCounts', fn, head: h, desc: d, spteCount: sc, tailCount: L.tailCount[d]! });
+}
+
+function setMore(L: PteLists, h: number, d: number, more: number, fn: RmapFn): void {
+  L.touch(d, L.variant.layout.moreOffset);
+  L.more[d] = more;
+  L.rec?.push({ k: 'setMore', fn, head: h, desc: d, more: more === NO_DESC ? null : more });
+}
+
+function checkSptePtr(h: number, spte: number): void {
+  if (!Number.isInteger(spte) || spte <= 0 || spte % 8 !== 0 || spte > 0x7ffffff8) {
+    throw new KvmBugError('bad SPTE pointer', h, spte, `SPTE pointer ${spte} is not a non-zero multiple of 8`);
+  }
+}
