@@ -44,13 +44,50 @@ export type RmapStep =
 
 export type RmapStepKind = RmapStep['k'];
 
-/** Collects micro-steps when recording is on. The model takes `null` for "off": zero cost. */
+/**
+ * Collects micro-steps when recording is on; the model holds `null` for "off". One method per
+ * kind, taking plain values, keeps the list code's hot paths small enough for V8 to inline
+ * (object literals at every call site pushed them over its inlining budget: bench/rmapBench.ts).
+ */
 export class StepRecorder {
   readonly steps: RmapStep[] = [];
-  push(step: RmapStep): void {
-    this.steps.push(step);
-  }
   clear(): void {
     this.steps.length = 0;
+  }
+  readHead(fn: RmapFn, head: number, val: number): void {
+    this.steps.push({ k: 'readHead', fn, head, val });
+  }
+  walk(fn: RmapFn, head: number, desc: DescId, index: number): void {
+    this.steps.push({ k: 'walk', fn, head, desc, index });
+  }
+  compare(fn: RmapFn, head: number, desc: DescId, slot: number, spte: number, match: boolean): void {
+    this.steps.push({ k: 'compare', fn, head, desc, slot, spte, match });
+  }
+  readCount(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
+    this.steps.push({ k: 'readCount', fn, head, desc, spteCount, tailCount });
+  }
+  ret(fn: RmapFn, head: number, value: number | null): void {
+    this.steps.push({ k: 'return', fn, head, value });
+  }
+  alloc(fn: RmapFn, head: number, desc: DescId): void {
+    this.steps.push({ k: 'alloc', fn, head, desc });
+  }
+  writeSlot(fn: RmapFn, head: number, desc: DescId, slot: number, spte: number): void {
+    this.steps.push({ k: 'writeSlot', fn, head, desc, slot, spte });
+  }
+  setCounts(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
+    this.steps.push({ k: 'setCounts', fn, head, desc, spteCount, tailCount });
+  }
+  moveEntry(fn: RmapFn, head: number, from: DescId, fromSlot: number, to: DescId, toSlot: number, spte: number): void {
+    this.steps.push({ k: 'moveEntry', fn, head, from, fromSlot, to, toSlot, spte });
+  }
+  setMore(fn: RmapFn, head: number, desc: DescId, more: DescId | null): void {
+    this.steps.push({ k: 'setMore', fn, head, desc, more });
+  }
+  setHead(fn: RmapFn, head: number, val: number): void {
+    this.steps.push({ k: 'setHead', fn, head, val });
+  }
+  free(fn: RmapFn, head: number, desc: DescId): void {
+    this.steps.push({ k: 'free', fn, head, desc });
   }
 }

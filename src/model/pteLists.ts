@@ -1,6 +1,5 @@
 import { CACHE_LINE_BYTES, PTE_LIST_VARIANTS } from './pteListVariant';
 import type { PteListVariant, PteListVariantName } from './pteListVariant';
-import { zeroCost } from './costs';
 import type { OpCost } from './costs';
 import type { StepRecorder } from './events';
 
@@ -27,6 +26,15 @@ export const NO_DESC = -1;
 export class PteLists {
   readonly variant: PteListVariant;
   readonly ext: number;
+  // The era's layout and behaviour, copied out of `variant` into own fields: the list code reads
+  // them on every access, and flat fields keep those reads cheap (see bench/rmapBench.ts).
+  private readonly descSize: number;
+  readonly moreOff: number;
+  /** The 8-byte word of the counters (u64 spte_count, or u32 spte_count + u32 tail_count). */
+  readonly countOff: number;
+  readonly slotOff: number;
+  readonly hasSpteCount: boolean;
+  readonly tailCountVariant: boolean;
 
   headVal = new Int32Array(16);
   nHeads = 0;
@@ -49,17 +57,30 @@ export class PteLists {
    */
   owner = new Int32Array(1024);
 
-  /** The current operation's cost; reset by beginOp. */
-  cost: OpCost = zeroCost();
+  // The current operation's cost, reset by beginOp; flat counters because every access bumps one.
+  costVisited = 0;
+  costCompares = 0;
+  costAllocated = 0;
+  costFreed = 0;
+  costLines = 0;
   /** Micro-step recorder, or null when recording is off (the fast path). */
   rec: StepRecorder | null = null;
-  private lineStamp = new Int32Array(128);
+  /** Per 64-byte line of the slab: the op that last touched it, so each line counts once per op. */
+  private lineStamp: Int32Array<ArrayBuffer>;
   private opGen = 0;
 
   constructor(variant: PteListVariantName | PteListVariant) {
     this.variant = typeof variant === 'string' ? PTE_LIST_VARIANTS[variant] : variant;
     this.ext = this.variant.ext;
+    const { layout } = this.variant;
+    this.descSize = layout.size;
+    this.moreOff = layout.moreOffset;
+    this.countOff = layout.spteCountOffset ?? -1;
+    this.slotOff = layout.slotsOffset;
+    this.hasSpteCount = this.variant.hasSpteCount;
+    this.tailCountVariant = this.variant.tailCount;
     this.sptes = new Int32Array(64 * this.ext);
+    this.lineStamp = new Int32Array(lineCount(64, this.descSize));
   }
 
   /** Reserves `n` empty heads and returns the first one's number. */
@@ -70,23 +91,41 @@ export class PteLists {
     return base;
   }
 
-  beginOp(): OpCost {
-    const c = this.cost;
-    c.descsVisited = c.slotCompares = c.descsAllocated = c.descsFreed = c.cacheLines = 0;
+  /**
+   * Grows the slab to hold `descs` descriptors and the owner index to SPTE pointers below
+   * `maxSpte`, up front: what topping up a kvm_mmu_memory_cache does for the kernel, so a
+   * benchmark times the list code and not the model's array growth.
+   */
+  reserve(descs: number, maxSpte: number): void {
+    if (descs > this.more.length) this.growDescs(descs);
+    if (maxSpte >>> 3 >= this.owner.length) this.owner = grow(this.owner, (maxSpte >>> 3) + 1);
+  }
+
+  beginOp(): void {
+    this.costVisited = this.costCompares = this.costAllocated = this.costFreed = this.costLines = 0;
     if (++this.opGen === 0x7fffffff) {
       this.lineStamp.fill(0);
       this.opGen = 1;
     }
-    return c;
+  }
+
+  /** What the current (or last) operation cost. */
+  get cost(): OpCost {
+    return {
+      descsVisited: this.costVisited,
+      slotCompares: this.costCompares,
+      descsAllocated: this.costAllocated,
+      descsFreed: this.costFreed,
+      cacheLines: this.costLines,
+    };
   }
 
   /** Notes an 8-byte access at `offset` inside descriptor `d`. */
   touch(d: number, offset: number): void {
-    const line = ((d * this.variant.layout.size + offset) / CACHE_LINE_BYTES) | 0;
-    if (line >= this.lineStamp.length) this.lineStamp = grow(this.lineStamp, line + 1);
+    const line = (d * this.descSize + offset) >> 6; // / CACHE_LINE_BYTES
     if (this.lineStamp[line] !== this.opGen) {
       this.lineStamp[line] = this.opGen;
-      this.cost.cacheLines++;
+      this.costLines++;
     }
   }
 
@@ -101,9 +140,9 @@ export class PteLists {
     this.more[d] = NO_DESC;
     this.spteCount[d] = 0;
     this.tailCount[d] = 0;
-    this.sptes.fill(0, d * this.ext, (d + 1) * this.ext);
+    for (let i = d * this.ext, end = i + this.ext; i < end; i++) this.sptes[i] = 0;
     this.descsAllocated++;
-    this.cost.descsAllocated++;
+    this.costAllocated++;
     return d;
   }
 
@@ -112,7 +151,7 @@ export class PteLists {
     if (this.nFree >= this.freeSlots.length) this.freeSlots = grow(this.freeSlots, this.nFree + 1);
     this.freeSlots[this.nFree++] = d;
     this.descsFreed++;
-    this.cost.descsFreed++;
+    this.costFreed++;
   }
 
   get liveDescs(): number {
@@ -135,6 +174,7 @@ export class PteLists {
     this.spteCount = grow(this.spteCount, min);
     this.tailCount = grow(this.tailCount, min);
     this.sptes = grow(this.sptes, min * this.ext);
+    this.lineStamp = grow(this.lineStamp, lineCount(this.more.length, this.descSize));
   }
 }
 
@@ -144,6 +184,10 @@ export function descPtr(d: number): number {
 
 export function descOfVal(val: number): number {
   return val >>> DESC_PTR_SHIFT;
+}
+
+function lineCount(descs: number, size: number): number {
+  return Math.ceil((descs * size) / CACHE_LINE_BYTES) + 1;
 }
 
 function grow(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {

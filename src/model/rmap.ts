@@ -13,58 +13,67 @@ import { KVM_RMAP_MANY, NO_DESC, PteLists, descOfVal, descPtr } from './pteLists
 export function pteListAdd(L: PteLists, h: number, spte: number): number {
   L.beginOp();
   checkSptePtr(h, spte);
-  if (L.ownerOf(spte) >= 0) {
-    throw new KvmBugError(
-      'pte_list_add: SPTE already in an rmap',
-      h,
-      spte,
-      `pte_list_add: SPTE ${fmtPtr(spte)} is already in rmap head ${L.ownerOf(spte)}`,
-    );
-  }
-  const ret = L.variant.tailCount ? addToHead(L, h, spte) : addAppending(L, h, spte);
+  if (L.ownerOf(spte) >= 0) throw alreadyPresent(L, h, spte);
+  const ret = L.tailCountVariant ? addToHead(L, h, spte) : addAppending(L, h, spte);
   L.setOwner(spte, h);
-  L.rec?.push({ k: 'return', fn: 'pte_list_add', head: h, value: ret });
+  L.rec?.ret('pte_list_add', h, ret);
   return ret;
 }
 
 /** The cases every era shares: an empty head takes the SPTE; a single one becomes a descriptor. */
 function addToEmptyOrSingle(L: PteLists, h: number, spte: number, val: number): number {
-  const rec = L.rec;
   if (val === 0) {
     L.headVal[h] = spte;
-    rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: spte });
+    L.rec?.setHead('pte_list_add', h, spte);
     return 0;
   }
   const d = L.allocDesc();
-  rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: d });
+  L.rec?.alloc('pte_list_add', h, d);
   writeSlot(L, h, d, 0, val, 'pte_list_add');
   writeSlot(L, h, d, 1, spte, 'pte_list_add');
-  if (L.variant.hasSpteCount) setCounts(L, h, d, 2, 0, 'pte_list_add');
+  if (L.hasSpteCount) setCounts(L, h, d, 2, 0, 'pte_list_add');
   L.headVal[h] = descPtr(d);
-  rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: L.headVal[h]! });
+  L.rec?.setHead('pte_list_add', h, L.headVal[h]!);
   return 1;
 }
 
-/** v6.4+: the head descriptor takes the entry; a full head gets a new head prepended. */
+/**
+ * v6.4+ (141705b78381): the head descriptor takes the entry; a full head gets a new head
+ * prepended whose tail_count is the old total. Written out as one body, like the kernel's, because
+ * this is the hot path of every benchmark: helper calls here cost V8 its inlining budget.
+ */
 function addToHead(L: PteLists, h: number, spte: number): number {
-  const val = readHead(L, h, 'pte_list_add');
+  const rec = L.rec;
+  const val = L.headVal[h]!;
+  rec?.readHead('pte_list_add', h, val);
   if (!(val & KVM_RMAP_MANY)) return addToEmptyOrSingle(L, h, spte, val);
-  let d = descOfVal(val);
-  visit(L, h, d, 0, 'pte_list_add');
-  const count = readCounts(L, h, d, 'pte_list_add');
-  if (L.spteCount[d] === L.ext) {
-    const nd = L.allocDesc();
-    L.rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: nd });
-    setMore(L, h, nd, d, 'pte_list_add');
-    setCounts(L, h, nd, 0, count, 'pte_list_add');
-    L.headVal[h] = descPtr(nd);
-    L.rec?.push({ k: 'setHead', fn: 'pte_list_add', head: h, val: L.headVal[h]! });
-    d = nd;
-  }
-  const i = L.spteCount[d]!;
-  writeSlot(L, h, d, i, spte, 'pte_list_add');
-  setCounts(L, h, d, i + 1, L.tailCount[d]!, 'pte_list_add');
+
+  let desc = descOfVal(val);
+  L.costVisited++;
+  rec?.walk('pte_list_add', h, desc, 0);
+  L.touch(desc, L.countOff);
+  const count = L.tailCount[desc]! + L.spteCount[desc]!;
+  rec?.readCount('pte_list_add', h, desc, L.spteCount[desc]!, L.tailCount[desc]!);
+  if (L.spteCount[desc] === L.ext) desc = prependHead(L, h, desc, count);
+
+  const i = L.spteCount[desc]!;
+  L.touch(desc, L.slotOff + 8 * i);
+  L.sptes[desc * L.ext + i] = spte; // desc->sptes[desc->spte_count++] = spte;
+  L.spteCount[desc] = i + 1;
+  rec?.writeSlot('pte_list_add', h, desc, i, spte);
+  rec?.setCounts('pte_list_add', h, desc, i + 1, L.tailCount[desc]!);
   return count;
+}
+
+/** "If the previous head is full, allocate a new head descriptor as tail descriptors are always kept full." */
+function prependHead(L: PteLists, h: number, oldHead: number, count: number): number {
+  const d = L.allocDesc();
+  L.rec?.alloc('pte_list_add', h, d);
+  setMore(L, h, d, oldHead, 'pte_list_add');
+  setCounts(L, h, d, 0, count, 'pte_list_add');
+  L.headVal[h] = descPtr(d);
+  L.rec?.setHead('pte_list_add', h, L.headVal[h]!);
+  return d;
 }
 
 /**
@@ -81,14 +90,14 @@ function addAppending(L: PteLists, h: number, spte: number): number {
   for (let index = 0; ; index++) {
     visit(L, h, d, index, 'pte_list_add');
     if (!isFull(L, h, d)) break;
-    L.touch(d, variant.layout.moreOffset);
+    L.touch(d, L.moreOff);
     const next = L.more[d]!;
     if (!(variant.addLeavesOutFullLast && next === NO_DESC)) count += ext;
     if (next === NO_DESC) {
       const nd = L.allocDesc();
-      L.rec?.push({ k: 'alloc', fn: 'pte_list_add', head: h, desc: nd });
+      L.rec?.alloc('pte_list_add', h, nd);
       setMore(L, h, d, nd, 'pte_list_add');
-      if (variant.hasSpteCount) setCounts(L, h, nd, 0, 0, 'pte_list_add');
+      if (L.hasSpteCount) setCounts(L, h, nd, 0, 0, 'pte_list_add');
       d = nd;
       break;
     }
@@ -97,7 +106,7 @@ function addAppending(L: PteLists, h: number, spte: number): number {
   const i = usedSlots(L, d);
   count += i;
   writeSlot(L, h, d, i, spte, 'pte_list_add');
-  if (variant.hasSpteCount) setCounts(L, h, d, i + 1, 0, 'pte_list_add');
+  if (L.hasSpteCount) setCounts(L, h, d, i + 1, 0, 'pte_list_add');
   return count;
 }
 
@@ -107,40 +116,32 @@ export function pteListRemove(L: PteLists, h: number, spte: number): void {
 }
 
 function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
-  if (L.ownerOf(spte) !== h) {
-    throw new KvmBugError(
-      'pte_list_remove: SPTE not in rmap',
-      h,
-      spte,
-      `pte_list_remove: SPTE ${fmtPtr(spte)} is not in rmap head ${h}` +
-        (L.ownerOf(spte) >= 0 ? ` (it is in head ${L.ownerOf(spte)})` : ''),
-    );
-  }
+  if (L.ownerOf(spte) !== h) throw notPresent(L, h, spte);
   const val = readHead(L, h, fn);
   L.setOwner(spte, -1);
   if (!(val & KVM_RMAP_MANY)) {
     L.headVal[h] = 0;
-    L.rec?.push({ k: 'setHead', fn, head: h, val: 0 });
+    L.rec?.setHead(fn, h, 0);
     return;
   }
-  const { ext, variant } = L;
+  const { ext } = L;
   let prev = NO_DESC;
   for (let d = descOfVal(val), index = 0; d !== NO_DESC; index++) {
     visit(L, h, d, index, fn);
     let n = ext;
-    if (variant.hasSpteCount) {
+    if (L.hasSpteCount) {
       readCounts(L, h, d, fn);
       n = L.spteCount[d]!;
     }
     for (let i = 0; i < n; i++) {
       const s = readSlot(L, d, i);
       if (s === 0) break; // NULL-terminated eras
-      L.cost.slotCompares++;
+      L.costCompares++;
       const match = s === spte;
-      L.rec?.push({ k: 'compare', fn, head: h, desc: d, slot: i, spte: s, match });
+      L.rec?.compare(fn, h, d, i, s, match);
       if (match) return removeEntry(L, h, d, i, prev);
     }
-    L.touch(d, variant.layout.moreOffset);
+    L.touch(d, L.moreOff);
     prev = d;
     d = L.more[d]!;
   }
@@ -150,39 +151,38 @@ function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
 /** pte_list_desc_remove_entry: fill slot i of `d` and free a descriptor that empties. */
 function removeEntry(L: PteLists, h: number, d: number, i: number, prev: number): void {
   const fn = 'pte_list_desc_remove_entry';
-  const { variant } = L;
   // Which entry fills the hole: the head descriptor's last (6.4+, keeping tails full), else the
   // same descriptor's last, found by count or by scanning back from the end for a non-NULL slot.
-  const src = variant.tailCount ? descOfVal(L.headVal[h]!) : d;
+  const src = L.tailCountVariant ? descOfVal(L.headVal[h]!) : d;
   let j: number;
-  if (variant.tailCount) readHead(L, h, fn);
-  if (variant.hasSpteCount) {
+  if (L.tailCountVariant) readHead(L, h, fn);
+  if (L.hasSpteCount) {
     readCounts(L, h, src, fn);
     j = L.spteCount[src]! - 1;
   } else {
     for (j = L.ext - 1; readSlot(L, src, j) === 0 && j > i; --j);
   }
   moveEntry(L, h, src, j, d, i, fn);
-  if (variant.hasSpteCount) setCounts(L, h, src, j, L.tailCount[src]!, fn);
+  if (L.hasSpteCount) setCounts(L, h, src, j, L.tailCount[src]!, fn);
   if (j > 0) return;
 
   // `src` is empty: unlink and free it.
-  L.touch(src, variant.layout.moreOffset);
+  L.touch(src, L.moreOff);
   const next = L.more[src]!;
-  if (prev !== NO_DESC && !variant.tailCount) setMore(L, h, prev, next, fn);
+  if (prev !== NO_DESC && !L.tailCountVariant) setMore(L, h, prev, next, fn);
   else {
     L.headVal[h] = next === NO_DESC ? 0 : descPtr(next);
-    L.rec?.push({ k: 'setHead', fn, head: h, val: L.headVal[h]! });
+    L.rec?.setHead(fn, h, L.headVal[h]!);
   }
   L.freeDesc(src);
-  L.rec?.push({ k: 'free', fn, head: h, desc: src });
+  L.rec?.free(fn, h, src);
 }
 
 /** pte_list_count; null where the kernel had none (before v5.15). */
 export function pteListCount(L: PteLists, h: number): number | null {
   L.beginOp();
   if (!L.variant.hasCount) {
-    L.rec?.push({ k: 'return', fn: 'pte_list_count', head: h, value: null });
+    L.rec?.ret('pte_list_count', h, null);
     return null;
   }
   const val = readHead(L, h, 'pte_list_count');
@@ -193,12 +193,12 @@ export function pteListCount(L: PteLists, h: number): number | null {
     for (let d = descOfVal(val), index = 0; d !== NO_DESC; index++) {
       visit(L, h, d, index, 'pte_list_count');
       count += readCounts(L, h, d, 'pte_list_count');
-      if (L.variant.tailCount) break;
-      L.touch(d, L.variant.layout.moreOffset);
+      if (L.tailCountVariant) break;
+      L.touch(d, L.moreOff);
       d = L.more[d]!;
     }
   }
-  L.rec?.push({ k: 'return', fn: 'pte_list_count', head: h, value: count });
+  L.rec?.ret('pte_list_count', h, count);
   return count;
 }
 
@@ -221,15 +221,15 @@ export function pteListDestroy(L: PteLists, h: number): void {
       visit(L, h, d, index, fn);
       readCounts(L, h, d, fn);
       for (let i = 0; i < L.spteCount[d]!; i++) L.setOwner(readSlot(L, d, i), -1);
-      L.touch(d, L.variant.layout.moreOffset);
+      L.touch(d, L.moreOff);
       const next = L.more[d]!;
       L.freeDesc(d);
-      L.rec?.push({ k: 'free', fn, head: h, desc: d });
+      L.rec?.free(fn, h, d);
       d = next;
     }
   } else L.setOwner(val, -1);
   L.headVal[h] = 0;
-  L.rec?.push({ k: 'setHead', fn, head: h, val: 0 });
+  L.rec?.setHead(fn, h, 0);
 }
 
 /** rmap_get_first: the head's only SPTE, or slot 0 of the head descriptor (0 = none). */
@@ -263,28 +263,26 @@ export function rmapSptes(L: PteLists, h: number): number[] {
 
 function readHead(L: PteLists, h: number, fn: RmapFn): number {
   const val = L.headVal[h]!;
-  L.rec?.push({ k: 'readHead', fn, head: h, val });
+  L.rec?.readHead(fn, h, val);
   return val;
 }
 
 function visit(L: PteLists, h: number, d: number, index: number, fn: RmapFn): void {
-  L.cost.descsVisited++;
-  L.rec?.push({ k: 'walk', fn, head: h, desc: d, index });
+  L.costVisited++;
+  L.rec?.walk(fn, h, d, index);
 }
 
 /** Reads the counters; returns spte_count + tail_count (tail_count is 0 before v6.4). */
 function readCounts(L: PteLists, h: number, d: number, fn: RmapFn): number {
-  const { layout } = L.variant;
-  L.touch(d, layout.spteCountOffset!);
-  if (layout.tailCountOffset !== null) L.touch(d, layout.tailCountOffset);
+  L.touch(d, L.countOff); // both u32 counters (6.4+) or the u64 spte_count: one 8-byte word
   const sc = L.spteCount[d]!;
   const tc = L.tailCount[d]!;
-  L.rec?.push({ k: 'readCount', fn, head: h, desc: d, spteCount: sc, tailCount: tc });
+  L.rec?.readCount(fn, h, d, sc, tc);
   return sc + tc;
 }
 
 function isFull(L: PteLists, h: number, d: number): boolean {
-  if (L.variant.hasSpteCount) {
+  if (L.hasSpteCount) {
     readCounts(L, h, d, 'pte_list_add');
     return L.spteCount[d] === L.ext;
   }
@@ -293,52 +291,73 @@ function isFull(L: PteLists, h: number, d: number): boolean {
 
 /** Entries in `d`: its spte_count, or (NULL-terminated eras) the index of the first NULL slot. */
 function usedSlots(L: PteLists, d: number): number {
-  if (L.variant.hasSpteCount) return L.spteCount[d]!;
+  if (L.hasSpteCount) return L.spteCount[d]!;
   let i = 0;
   while (i < L.ext && readSlot(L, d, i) !== 0) i++;
   return i;
 }
 
 function readSlot(L: PteLists, d: number, i: number): number {
-  L.touch(d, L.variant.layout.slotsOffset + 8 * i);
+  L.touch(d, L.slotOff + 8 * i);
   return L.sptes[d * L.ext + i]!;
 }
 
 function writeSlot(L: PteLists, h: number, d: number, i: number, spte: number, fn: RmapFn): void {
-  L.touch(d, L.variant.layout.slotsOffset + 8 * i);
+  L.touch(d, L.slotOff + 8 * i);
   L.sptes[d * L.ext + i] = spte;
-  L.rec?.push({ k: 'writeSlot', fn, head: h, desc: d, slot: i, spte });
+  L.rec?.writeSlot(fn, h, d, i, spte);
 }
 
 function moveEntry(L: PteLists, h: number, from: number, j: number, to: number, i: number, fn: RmapFn) {
-  const base = L.variant.layout.slotsOffset;
+  const base = L.slotOff;
   L.touch(from, base + 8 * j);
   L.touch(to, base + 8 * i);
   const spte = L.sptes[from * L.ext + j]!;
   L.sptes[to * L.ext + i] = spte; // desc->sptes[i] = src->sptes[j];
   L.sptes[from * L.ext + j] = 0; //  src->sptes[j] = NULL;
-  L.rec?.push({ k: 'moveEntry', fn, head: h, from, fromSlot: j, to, toSlot: i, spte });
+  L.rec?.moveEntry(fn, h, from, j, to, i, spte);
 }
 
 function setCounts(L: PteLists, h: number, d: number, sc: number, tc: number, fn: RmapFn): void {
-  const { layout } = L.variant;
-  L.touch(d, layout.spteCountOffset!);
+  L.touch(d, L.countOff);
   L.spteCount[d] = sc;
-  if (layout.tailCountOffset !== null) {
-    L.touch(d, layout.tailCountOffset);
-    L.tailCount[d] = tc;
-  }
-  L.rec?.push({ k: 'setCounts', fn, head: h, desc: d, spteCount: sc, tailCount: L.tailCount[d]! });
+  if (L.tailCountVariant) L.tailCount[d] = tc;
+  L.rec?.setCounts(fn, h, d, sc, L.tailCount[d]!);
 }
 
 function setMore(L: PteLists, h: number, d: number, more: number, fn: RmapFn): void {
-  L.touch(d, L.variant.layout.moreOffset);
+  L.touch(d, L.moreOff);
   L.more[d] = more;
-  L.rec?.push({ k: 'setMore', fn, head: h, desc: d, more: more === NO_DESC ? null : more });
+  L.rec?.setMore(fn, h, d, more === NO_DESC ? null : more);
 }
 
 function checkSptePtr(h: number, spte: number): void {
-  if (!Number.isInteger(spte) || spte <= 0 || spte % 8 !== 0 || spte > 0x7ffffff8) {
-    throw new KvmBugError('bad SPTE pointer', h, spte, `SPTE pointer ${spte} is not a non-zero multiple of 8`);
-  }
+  if ((spte | 0) !== spte || spte <= 0 || (spte & 7) !== 0) throw badPointer(h, spte);
+}
+
+// The refusals, built out of line so the hot paths stay small.
+
+function alreadyPresent(L: PteLists, h: number, spte: number): KvmBugError {
+  const where = L.ownerOf(spte);
+  return new KvmBugError(
+    'pte_list_add: SPTE already in an rmap',
+    h,
+    spte,
+    `pte_list_add: SPTE ${fmtPtr(spte)} is already in rmap head ${where}`,
+  );
+}
+
+function notPresent(L: PteLists, h: number, spte: number): KvmBugError {
+  const where = L.ownerOf(spte);
+  return new KvmBugError(
+    'pte_list_remove: SPTE not in rmap',
+    h,
+    spte,
+    `pte_list_remove: SPTE ${fmtPtr(spte)} is not in rmap head ${h}` +
+      (where >= 0 ? ` (it is in head ${where})` : ''),
+  );
+}
+
+function badPointer(h: number, spte: number): KvmBugError {
+  return new KvmBugError('bad SPTE pointer', h, spte, `SPTE pointer ${spte} is not a non-zero multiple of 8`);
 }

@@ -1,0 +1,19 @@
+/**
+ * npm run bench: prints every figure and writes bench/results.json (name -> ns/op, ops, heap MB).
+ * Speed targets are checked here, never in timed unit tests.
+ */
+import { writeFileSync } from 'node:fs';
+import { cBaseline } from './cBaseline';
+import type { BenchResult } from './measure';
+import { rmapBenches } from './rmapBench';
+
+const results: BenchResult[] = [];
+rmapBenches(false); // warm-up: let the JIT settle before anything is timed
+results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline());
+
+const byName = Object.fromEntries(results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]));
+const c = byName['c.rmap.tail_count.add_1m'];
+const js = byName['rmap.tail_count.add_1m'];
+if (c && js) console.log(`tail_count add: model / C = ${(js.nsPerOp / c.nsPerOp).toFixed(2)}x (target <= 2x)`);
+writeFileSync('bench/results.json', JSON.stringify(byName, null, 2) + '\n');
+console.log('wrote bench/results.json');
