@@ -1,11 +1,17 @@
-/** Times one workload once (after the caller's warm-up) and notes the memory it holds. */
+/**
+ * Runs a workload several times and reports the median of the runs after the first half (the
+ * JIT's warm-up), with the memory the last run's result still holds.
+ */
 export interface BenchResult {
   name: string;
   nsPerOp: number;
   ops: number;
-  /** JS heap plus typed-array memory still reachable after the run, in MB. */
+  /** JS heap plus typed-array memory held by the workload's result, in MB. */
   heapMB: number;
 }
+
+/** The last run's result, kept reachable while its memory is read. */
+let held: unknown;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -15,14 +21,23 @@ function usedMB(): number {
   return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
 }
 
-export function measure(name: string, ops: number, run: () => unknown): BenchResult {
-  const before = usedMB();
-  const t0 = process.hrtime.bigint();
-  const keep = run();
-  const ns = Number(process.hrtime.bigint() - t0);
-  const heapMB = usedMB() - before;
-  void keep; // held until here so heapMB counts what the workload built
-  const r = { name, nsPerOp: ns / ops, ops, heapMB: Math.max(0, heapMB) };
-  console.log(`${name.padEnd(44)} ${r.nsPerOp.toFixed(1).padStart(10)} ns/op ${String(ops).padStart(9)} ops ${r.heapMB.toFixed(1).padStart(8)} MB`);
+/** `run` builds its own state each time and returns what should count as held memory. */
+export function measure(name: string, ops: number, run: () => unknown, repeats = 8): BenchResult {
+  const times: number[] = [];
+  let heapMB = 0;
+  for (let r = 0; r < repeats; r++) {
+    const before = usedMB();
+    const t0 = process.hrtime.bigint();
+    held = run();
+    times.push(Number(process.hrtime.bigint() - t0));
+    heapMB = usedMB() - before;
+    held = undefined;
+  }
+  const settled = times.slice(Math.floor(repeats / 2)).sort((a, b) => a - b);
+  const median = settled[Math.floor(settled.length / 2)]!;
+  const r = { name, nsPerOp: median / ops, ops, heapMB: Math.max(0, heapMB) };
+  console.log(
+    `${name.padEnd(40)} ${r.nsPerOp.toFixed(1).padStart(10)} ns/op ${String(ops).padStart(9)} ops ${r.heapMB.toFixed(1).padStart(7)} MB`,
+  );
   return r;
 }

@@ -8,7 +8,6 @@ import type { BenchResult } from './measure';
 import { rmapBenches } from './rmapBench';
 
 const results: BenchResult[] = [];
-rmapBenches(false); // warm-up: let the JIT settle before anything is timed
 results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline());
 
 const byName = Object.fromEntries(results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]));

@@ -129,6 +129,15 @@ export class PteLists {
     }
   }
 
+  /** Notes reads of slots 0..count-1 of descriptor `d`: every line they span, once. */
+  touchSlots(d: number, count: number): void {
+    if (count <= 0) return;
+    const first = this.slotOff;
+    const last = this.slotOff + 8 * (count - 1);
+    for (let off = first; off <= last; off += CACHE_LINE_BYTES) this.touch(d, off);
+    this.touch(d, last);
+  }
+
   /** kvm_mmu_memory_cache_alloc from the descriptor cache: a zeroed pte_list_desc. */
   allocDesc(): number {
     let d: number;

@@ -133,14 +133,19 @@ function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
       readCounts(L, h, d, fn);
       n = L.spteCount[d]!;
     }
-    for (let i = 0; i < n; i++) {
-      const s = readSlot(L, d, i);
+    // The search loop reads slots 0..i; their cache lines are noted once, after it.
+    let i = 0;
+    let found = false;
+    for (const base = d * ext; i < n; i++) {
+      const s = L.sptes[base + i]!;
       if (s === 0) break; // NULL-terminated eras
       L.costCompares++;
-      const match = s === spte;
-      L.rec?.compare(fn, h, d, i, s, match);
-      if (match) return removeEntry(L, h, d, i, prev);
+      found = s === spte;
+      L.rec?.compare(fn, h, d, i, s, found);
+      if (found) break;
     }
+    L.touchSlots(d, Math.min(i + 1, n));
+    if (found) return removeEntry(L, h, d, i, prev);
     L.touch(d, L.moreOff);
     prev = d;
     d = L.more[d]!;
