@@ -19,7 +19,9 @@ export function cBaseline(): BenchResult[] {
     .map((line) => {
       const [name, ns, ops] = line.split(' ');
       const r = { name: name!, nsPerOp: Number(ns), ops: Number(ops), heapMB: 0 };
-      console.log(`${r.name.padEnd(44)} ${r.nsPerOp.toFixed(1).padStart(10)} ns/op ${String(r.ops).padStart(9)} ops   (C -O2)`);
+      console.log(
+        `${r.name.padEnd(44)} ${r.nsPerOp.toFixed(1).padStart(10)} ns/op ${String(r.ops).padStart(9)} ops   (C -O2)`,
+      );
       return r;
     });
 }

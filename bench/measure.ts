@@ -11,7 +11,7 @@ export interface BenchResult {
 }
 
 /** The last run's result, kept reachable while its memory is read. */
-let held: unknown;
+const held: unknown[] = [];
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -28,10 +28,10 @@ export function measure(name: string, ops: number, run: () => unknown, repeats =
   for (let r = 0; r < repeats; r++) {
     const before = usedMB();
     const t0 = process.hrtime.bigint();
-    held = run();
+    held.push(run());
     times.push(Number(process.hrtime.bigint() - t0));
     heapMB = usedMB() - before;
-    held = undefined;
+    held.length = 0;
   }
   const settled = times.slice(Math.floor(repeats / 2)).sort((a, b) => a - b);
   const median = settled[Math.floor(settled.length / 2)]!;

@@ -46,18 +46,34 @@ export function rmapBenches(record: boolean): BenchResult[] {
       return L;
     }),
     // Only the removals are timed: the list is built outside the clock.
-    timedOn(`rmap.tail_count.remove_lifo_1m${sfx}`, lifo.length, () => filled('tail_count', 1_000_000, false), (L) =>
-      removeAll(L, lifo, record),
+    timedOn(
+      `rmap.tail_count.remove_lifo_1m${sfx}`,
+      lifo.length,
+      () => filled('tail_count', 1_000_000, false),
+      (L) => removeAll(L, lifo, record),
     ),
-    timedOn(`rmap.tail_count.remove_random_20k${sfx}`, random.length, () => filled('tail_count', 20_000, false), (L) =>
-      removeAll(L, random, record),
+    timedOn(
+      `rmap.tail_count.remove_random_20k${sfx}`,
+      random.length,
+      () => filled('tail_count', 20_000, false),
+      (L) => removeAll(L, random, record),
     ),
-    measure(`rmap.spte_count.add_100k${sfx}`, 100_000, () => filled('spte_count', 100_000, record), 2),
+    measure(
+      `rmap.spte_count.add_100k${sfx}`,
+      100_000,
+      () => filled('spte_count', 100_000, record),
+      2,
+    ),
   ];
 }
 
 /** Times `run` on a fresh `setup()` each repeat, leaving the setup out of the clock. */
-function timedOn<T>(name: string, ops: number, setup: () => T, run: (t: T) => unknown): BenchResult {
+function timedOn<T>(
+  name: string,
+  ops: number,
+  setup: () => T,
+  run: (t: T) => unknown,
+): BenchResult {
   const inputs = Array.from({ length: 4 }, setup);
   let k = 0;
   return measure(name, ops, () => run(inputs[k++]!), inputs.length);

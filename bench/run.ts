@@ -10,9 +10,12 @@ import { rmapBenches } from './rmapBench';
 const results: BenchResult[] = [];
 results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline());
 
-const byName = Object.fromEntries(results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]));
+const byName = Object.fromEntries(
+  results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]),
+);
 const c = byName['c.rmap.tail_count.add_1m'];
 const js = byName['rmap.tail_count.add_1m'];
-if (c && js) console.log(`tail_count add: model / C = ${(js.nsPerOp / c.nsPerOp).toFixed(2)}x (target <= 2x)`);
+if (c && js)
+  console.log(`tail_count add: model / C = ${(js.nsPerOp / c.nsPerOp).toFixed(2)}x (target <= 2x)`);
 writeFileSync('bench/results.json', JSON.stringify(byName, null, 2) + '\n');
 console.log('wrote bench/results.json');

@@ -20,7 +20,8 @@ export function captionOf(
 }
 
 function what(step: RmapStep, nameOf: (spte: number) => string, tail: boolean): string {
-  const counts = (sc: number, tc: number) => `spte_count = ${sc}` + (tail ? `, tail_count = ${tc}` : '');
+  const counts = (sc: number, tc: number) =>
+    `spte_count = ${sc}` + (tail ? `, tail_count = ${tc}` : '');
   switch (step.k) {
     case 'readHead':
       return `read rmap_head->val = ${headVal(step.val, nameOf)}`;

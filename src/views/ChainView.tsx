@@ -1,0 +1,183 @@
+/**
+ * The selected rmap head and its pte_list_desc chain at the shown micro-step: the head word
+ * with its tag bit, one descriptor per row drawn as its memory, `more` arrows, the 64-byte
+ * line, the touched cell highlighted. Layout math is in chainLayout.ts; React draws.
+ */
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { hex, spteName } from '../scenario/spteName';
+import type { Frame, VariantInfo } from '../worker/rmapSession';
+import { useVizStore } from '../store/useVizStore';
+import { CACHE_LINE_BYTES, CELL_H, TITLE_H, layoutChain } from './chainLayout';
+import type { ChainLayout } from './chainLayout';
+import { DescBox } from './DescBox';
+import './ChainView.css';
+import { allocFreeUpTo, touchOf } from './stepTouch';
+
+export function ChainView() {
+  const frame = useVizStore((s) => s.frame);
+  const variant = useVizStore((s) => s.variant);
+  const last = useVizStore((s) => s.last);
+  const step = useVizStore((s) => s.step);
+  const [width, setWidth] = useState(0);
+  const ref = useRef<HTMLDivElement>(null);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(Math.floor(el.getBoundingClientRect().width));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const steps = useMemo(() => (last ? last.steps.map((s) => s.step) : []), [last]);
+  const touch = touchOf(steps[step]);
+  const { allocated, freed } = useMemo(() => allocFreeUpTo(steps, step), [steps, step]);
+  const layout = useMemo(
+    () => (frame && variant && width > 0 ? layoutChain(frame, freed, variant, width) : null),
+    [frame, freed, variant, width],
+  );
+
+  return (
+    <div className="chain-view" ref={ref}>
+      {layout && frame && variant && (
+        <svg
+          role="img"
+          aria-label={describe(frame, variant)}
+          width={layout.width}
+          height={layout.height}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+        >
+          <defs>
+            <marker
+              id="arrowhead"
+              viewBox="0 0 8 8"
+              refX="7"
+              refY="4"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto"
+            >
+              <path d="M0,0 L8,4 L0,8 z" className="arrowhead" />
+            </marker>
+          </defs>
+          <Ruler layout={layout} variant={variant} />
+          <HeadWord frame={frame} layout={layout} hit={touch.head} />
+          {layout.rows.map((row) => (
+            <DescBox
+              key={row.key}
+              row={row}
+              desc={row.desc === null ? undefined : frame.descs[row.desc]}
+              layout={layout}
+              variant={variant}
+              touch={touch}
+              allocated={row.desc !== null && allocated.has(row.desc)}
+            />
+          ))}
+          {layout.arrows.map((a) => (
+            <path key={a.key} className="arrow" d={a.d} markerEnd="url(#arrowhead)" />
+          ))}
+        </svg>
+      )}
+      {layout && (
+        <p className="legend" aria-hidden="true">
+          <span>
+            <span className="key hit" /> touched by this step
+          </span>
+          <span>
+            <span className="key from" /> moved out
+          </span>
+          <span>
+            <span className="key line" /> 64-byte cache line
+          </span>
+          <span>
+            <span className="key-text new">new</span> allocated in this op
+          </span>
+          <span>
+            <span className="key unused" /> past spte_count
+          </span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Column labels: what each 8-byte word of a pte_list_desc holds, and where the line ends. */
+function Ruler({ layout, variant }: { layout: ChainLayout; variant: VariantInfo }) {
+  const { xByte, word, rulerY } = layout;
+  const narrow = word < 46; // "sc | tc" needs ~45px at 10px monospace
+  const labels = [
+    'more',
+    variant.tailCount ? (narrow ? 'sc|tc' : 'sc | tc') : 'count',
+    ...Array.from({ length: variant.ext }, (_, i) => `[${i}]`),
+  ];
+  const lineX = xByte(CACHE_LINE_BYTES);
+  return (
+    <g className="ruler" aria-hidden="true">
+      {labels.map((l, i) => (
+        <text key={l} x={xByte(8 * i) + word / 2} y={rulerY} textAnchor="middle">
+          {l}
+        </text>
+      ))}
+      <text className="ruler-line" x={lineX} y={rulerY - 14} textAnchor="middle">
+        byte 64: next cache line
+      </text>
+      <line className="cache-line" x1={lineX} x2={lineX} y1={rulerY - 10} y2={rulerY + 4} />
+    </g>
+  );
+}
+
+/** kvm_rmap_head.val: 0, one SPTE pointer (bit 0 clear), or a descriptor | KVM_RMAP_MANY. */
+function HeadWord({ frame, layout, hit }: { frame: Frame; layout: ChainLayout; hit: boolean }) {
+  const { xByte, word, head } = layout;
+  const x = xByte(0);
+  const decoded =
+    frame.kind === 'empty'
+      ? ['0', 'empty: no SPTE maps this gfn']
+      : frame.kind === 'single'
+        ? [spteName(frame.val), 'bit 0 clear: val is the only SPTE pointer']
+        : [`desc ${frame.headDesc} | KVM_RMAP_MANY`, 'bit 0 set: val points at a pte_list_desc'];
+  return (
+    <g
+      className={`head-word${hit ? ' hit' : ''}`}
+      data-testid="head"
+      data-kind={frame.kind}
+      data-val={hex(frame.val)}
+    >
+      <text className="desc-title" x={xByte(8) + 2} y={head.y + TITLE_H - 7}>
+        <tspan className="desc-id">rmap_head {frame.head}</tspan>
+        <tspan className="tag">{'  ·  kvm_rmap_head.val'}</tspan>
+      </text>
+      <g className="cell field">
+        <rect x={x} y={head.boxY} width={word} height={CELL_H} />
+        <text
+          className="val small"
+          x={x + word / 2}
+          y={head.boxY + CELL_H / 2 + 4}
+          textAnchor="middle"
+        >
+          {hex(frame.val)}
+        </text>
+        <title>model encoding of a descriptor: (slab index &lt;&lt; 2) | KVM_RMAP_MANY</title>
+      </g>
+      <text className="head-decoded" x={x + word + 12} y={head.boxY + 18}>
+        {`= ${decoded[0]}`}
+      </text>
+      <text className="head-note" x={x + word + 12} y={head.boxY + 34}>
+        {decoded[1]}
+      </text>
+    </g>
+  );
+}
+
+function describe(frame: Frame, variant: VariantInfo): string {
+  const name = `rmap head ${frame.head} (${variant.name})`;
+  if (frame.kind === 'empty') return `${name}: empty`;
+  if (frame.kind === 'single') return `${name}: one SPTE, ${spteName(frame.val)}`;
+  const counts = frame.chain.map((id) => {
+    const d = frame.descs[id]!;
+    return variant.tailCount ? `${d.spteCount} (tail ${d.tailCount})` : `${d.spteCount}`;
+  });
+  return `${name}: desc ${frame.headDesc} | KVM_RMAP_MANY, ${frame.chain.length} descriptors with spte_count ${counts.join(', ')}`;
+}
