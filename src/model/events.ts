@@ -20,7 +20,15 @@ export type RmapStep =
   // --- reads and decisions (change nothing) ---
   | { k: 'readHead'; fn: RmapFn; head: number; val: number }
   | { k: 'walk'; fn: RmapFn; head: number; desc: DescId; index: number }
-  | { k: 'compare'; fn: RmapFn; head: number; desc: DescId; slot: number; spte: number; match: boolean }
+  | {
+      k: 'compare';
+      fn: RmapFn;
+      head: number;
+      desc: DescId;
+      slot: number;
+      spte: number;
+      match: boolean;
+    }
   | { k: 'readCount'; fn: RmapFn; head: number; desc: DescId; spteCount: number; tailCount: number }
   | { k: 'return'; fn: RmapFn; head: number; value: number | null }
   // --- writes ---
@@ -60,7 +68,14 @@ export class StepRecorder {
   walk(fn: RmapFn, head: number, desc: DescId, index: number): void {
     this.steps.push({ k: 'walk', fn, head, desc, index });
   }
-  compare(fn: RmapFn, head: number, desc: DescId, slot: number, spte: number, match: boolean): void {
+  compare(
+    fn: RmapFn,
+    head: number,
+    desc: DescId,
+    slot: number,
+    spte: number,
+    match: boolean,
+  ): void {
     this.steps.push({ k: 'compare', fn, head, desc, slot, spte, match });
   }
   readCount(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
@@ -78,7 +93,15 @@ export class StepRecorder {
   setCounts(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
     this.steps.push({ k: 'setCounts', fn, head, desc, spteCount, tailCount });
   }
-  moveEntry(fn: RmapFn, head: number, from: DescId, fromSlot: number, to: DescId, toSlot: number, spte: number): void {
+  moveEntry(
+    fn: RmapFn,
+    head: number,
+    from: DescId,
+    fromSlot: number,
+    to: DescId,
+    toSlot: number,
+    spte: number,
+  ): void {
     this.steps.push({ k: 'moveEntry', fn, head, from, fromSlot, to, toSlot, spte });
   }
   setMore(fn: RmapFn, head: number, desc: DescId, more: DescId | null): void {

@@ -11,24 +11,30 @@ export function checkRmapHead(L: PteLists, h: number): void {
   if (val === 0) return;
   if (!(val & KVM_RMAP_MANY)) {
     if (val % 8 !== 0) fail('single-is-pointer', `head ${h} holds ${val}, not an SPTE pointer`);
-    if (L.ownerOf(val) !== h) fail('owner-index', `head ${h}: SPTE ${fmtPtr(val)} indexed under ${L.ownerOf(val)}`);
+    if (L.ownerOf(val) !== h)
+      fail('owner-index', `head ${h}: SPTE ${fmtPtr(val)} indexed under ${L.ownerOf(val)}`);
     return;
   }
   const { ext, variant } = L;
   const seen = new Set<number>();
   const chain: number[] = [];
   for (let d = descOfVal(val); d !== NO_DESC; d = L.more[d]!) {
-    if (chain.length > L.liveDescs) fail('chain-acyclic', `head ${h}: chain longer than the live descriptors`);
+    if (chain.length > L.liveDescs)
+      fail('chain-acyclic', `head ${h}: chain longer than the live descriptors`);
     chain.push(d);
     let used = 0;
     while (used < ext && L.sptes[d * ext + used] !== 0) used++;
     for (let i = used; i < ext; i++) {
-      if (L.sptes[d * ext + i] !== 0) fail('slots-packed', `head ${h} desc ${d}: slot ${i} set after a NULL slot`);
+      if (L.sptes[d * ext + i] !== 0)
+        fail('slots-packed', `head ${h} desc ${d}: slot ${i} set after a NULL slot`);
     }
     // KVM_BUG_ON_DATA_CORRUPTION(j < 0): a descriptor on a list is never empty.
     if (used === 0) fail('desc-nonempty', `head ${h} desc ${d} is empty but linked`);
     if (variant.hasSpteCount && L.spteCount[d] !== used) {
-      fail('spte_count-exact', `head ${h} desc ${d}: spte_count ${L.spteCount[d]} but ${used} slots used`);
+      fail(
+        'spte_count-exact',
+        `head ${h} desc ${d}: spte_count ${L.spteCount[d]} but ${used} slots used`,
+      );
     }
     if (variant.tailCount && chain.length > 1 && used !== ext) {
       fail('tails-full', `head ${h} desc ${d} (a tail) holds ${used} of ${ext}`);
@@ -37,7 +43,8 @@ export function checkRmapHead(L: PteLists, h: number): void {
       const s = L.sptes[d * ext + i]!;
       if (seen.has(s)) fail('no-duplicates', `head ${h}: SPTE ${fmtPtr(s)} twice`);
       seen.add(s);
-      if (L.ownerOf(s) !== h) fail('owner-index', `head ${h}: SPTE ${fmtPtr(s)} indexed under ${L.ownerOf(s)}`);
+      if (L.ownerOf(s) !== h)
+        fail('owner-index', `head ${h}: SPTE ${fmtPtr(s)} indexed under ${L.ownerOf(s)}`);
     }
   }
   if (variant.tailCount) {
@@ -45,7 +52,10 @@ export function checkRmapHead(L: PteLists, h: number): void {
     for (let k = chain.length - 1; k >= 0; k--) {
       const d = chain[k]!;
       if (L.tailCount[d] !== after) {
-        fail('tail_count-exact', `head ${h} desc ${d}: tail_count ${L.tailCount[d]}, entries after it ${after}`);
+        fail(
+          'tail_count-exact',
+          `head ${h} desc ${d}: tail_count ${L.tailCount[d]}, entries after it ${after}`,
+        );
       }
       after += L.spteCount[d]!;
     }

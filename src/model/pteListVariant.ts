@@ -43,7 +43,13 @@ export const PTE_LIST_VARIANTS: Readonly<Record<PteListVariantName, PteListVaria
   rmap_ext4: {
     name: 'rmap_ext4',
     ext: 4,
-    layout: { size: 40, moreOffset: 32, spteCountOffset: null, tailCountOffset: null, slotsOffset: 0 },
+    layout: {
+      size: 40,
+      moreOffset: 32,
+      spteCountOffset: null,
+      tailCountOffset: null,
+      slotsOffset: 0,
+    },
     hasSpteCount: false,
     tailCount: false,
     addLeavesOutFullLast: true,
@@ -55,7 +61,13 @@ export const PTE_LIST_VARIANTS: Readonly<Record<PteListVariantName, PteListVaria
   pte_list_ext3: {
     name: 'pte_list_ext3',
     ext: 3,
-    layout: { size: 32, moreOffset: 24, spteCountOffset: null, tailCountOffset: null, slotsOffset: 0 },
+    layout: {
+      size: 32,
+      moreOffset: 24,
+      spteCountOffset: null,
+      tailCountOffset: null,
+      slotsOffset: 0,
+    },
     hasSpteCount: false,
     tailCount: false,
     addLeavesOutFullLast: false,
@@ -67,7 +79,13 @@ export const PTE_LIST_VARIANTS: Readonly<Record<PteListVariantName, PteListVaria
   spte_count: {
     name: 'spte_count',
     ext: 14,
-    layout: { size: 128, moreOffset: 0, spteCountOffset: 8, tailCountOffset: null, slotsOffset: 16 },
+    layout: {
+      size: 128,
+      moreOffset: 0,
+      spteCountOffset: 8,
+      tailCountOffset: null,
+      slotsOffset: 16,
+    },
     hasSpteCount: true,
     tailCount: false,
     addLeavesOutFullLast: false,

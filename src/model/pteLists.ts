@@ -38,6 +38,8 @@ export class PteLists {
 
   headVal = new Int32Array(16);
   nHeads = 0;
+  /** Single heads given back (a freed shadow page's parent_ptes), reused first. */
+  private freeHeads: number[] = [];
 
   // pte_list_desc fields, one entry per slab slot.
   more = new Int32Array(64);
@@ -85,6 +87,7 @@ export class PteLists {
 
   /** Reserves `n` empty heads and returns the first one's number. */
   allocHeads(n: number): number {
+    if (n === 1 && this.freeHeads.length > 0) return this.freeHeads.pop()!;
     const base = this.nHeads;
     this.nHeads += n;
     if (this.nHeads > this.headVal.length) this.headVal = grow(this.headVal, this.nHeads);
@@ -99,6 +102,12 @@ export class PteLists {
   reserve(descs: number, maxSpte: number): void {
     if (descs > this.more.length) this.growDescs(descs);
     if (maxSpte >>> 3 >= this.owner.length) this.owner = grow(this.owner, (maxSpte >>> 3) + 1);
+  }
+
+  /** Gives back one empty head. */
+  freeHead(h: number): void {
+    if (this.headVal[h] !== 0) throw new Error(`head ${h} freed while not empty`);
+    this.freeHeads.push(h);
   }
 
   beginOp(): void {

@@ -19,9 +19,11 @@ const cmd = (heads: number) =>
     pick: fc.nat(),
   });
 
-const scenario = fc.integer({ min: 1, max: 4 }).chain((heads) =>
-  fc.record({ heads: fc.constant(heads), cmds: fc.array(cmd(heads), { maxLength: 300 }) }),
-);
+const scenario = fc
+  .integer({ min: 1, max: 4 })
+  .chain((heads) =>
+    fc.record({ heads: fc.constant(heads), cmds: fc.array(cmd(heads), { maxLength: 300 }) }),
+  );
 
 const VARIANTS: PteListVariantName[] = ['tail_count', 'spte_count', 'pte_list_ext3', 'rmap_ext4'];
 

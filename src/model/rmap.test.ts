@@ -44,27 +44,32 @@ describe('pte_list_add', () => {
     const L = listWith('spte_count', 20);
     const before = JSON.stringify(headState(L, 0));
     expect(() => applyRmapOp(L, { op: 'add', head: 0, spte: ptr(7) })).toThrow(KvmBugError);
-    expect(() => applyRmapOp(L, { op: 'add', head: 1, spte: ptr(7) })).toThrow(/already in rmap head 0/);
+    expect(() => applyRmapOp(L, { op: 'add', head: 1, spte: ptr(7) })).toThrow(
+      /already in rmap head 0/,
+    );
     expect(JSON.stringify(headState(L, 0))).toBe(before);
   });
 });
 
 describe('pte_list_remove', () => {
-  it.each(ALL)('%s: removing an absent SPTE is refused, naming head and SPTE, state unchanged', (v) => {
-    const L = listWith(v, 20);
-    const before = JSON.stringify(headState(L, 0));
-    let err: unknown;
-    try {
-      applyRmapOp(L, { op: 'remove', head: 0, spte: ptr(21) });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(KvmBugError);
-    expect((err as KvmBugError).head).toBe(0);
-    expect((err as KvmBugError).spte).toBe(ptr(21));
-    expect((err as Error).message).toContain('0xb0');
-    expect(JSON.stringify(headState(L, 0))).toBe(before);
-  });
+  it.each(ALL)(
+    '%s: removing an absent SPTE is refused, naming head and SPTE, state unchanged',
+    (v) => {
+      const L = listWith(v, 20);
+      const before = JSON.stringify(headState(L, 0));
+      let err: unknown;
+      try {
+        applyRmapOp(L, { op: 'remove', head: 0, spte: ptr(21) });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(KvmBugError);
+      expect((err as KvmBugError).head).toBe(0);
+      expect((err as KvmBugError).spte).toBe(ptr(21));
+      expect((err as Error).message).toContain('0xb0');
+      expect(JSON.stringify(headState(L, 0))).toBe(before);
+    },
+  );
 
   it('tail_count fills the hole from the head descriptor, spte_count from the same one', () => {
     for (const v of ['tail_count', 'spte_count'] as const) {
@@ -132,7 +137,11 @@ describe('invariants', () => {
   });
 
   it('iterates newest-first with tail_count, oldest-first with spte_count', () => {
-    expect(rmapSptes(listWith('tail_count', 16), 0).slice(0, 3)).toEqual([ptr(15), ptr(16), ptr(1)]);
+    expect(rmapSptes(listWith('tail_count', 16), 0).slice(0, 3)).toEqual([
+      ptr(15),
+      ptr(16),
+      ptr(1),
+    ]);
     expect(rmapSptes(listWith('spte_count', 16), 0).slice(0, 3)).toEqual([ptr(1), ptr(2), ptr(3)]);
   });
 });

@@ -216,7 +216,8 @@ export function pteListDestroy(L: PteLists, h: number): void {
   L.beginOp();
   const fn = 'pte_list_destroy';
   if (L.variant.teardown === 'removeFirst') {
-    for (let first = firstSpte(L, h); first !== 0; first = firstSpte(L, h)) removeSpte(L, h, first, fn);
+    for (let first = firstSpte(L, h); first !== 0; first = firstSpte(L, h))
+      removeSpte(L, h, first, fn);
     return;
   }
   const val = readHead(L, h, fn);
@@ -313,7 +314,15 @@ function writeSlot(L: PteLists, h: number, d: number, i: number, spte: number, f
   L.rec?.writeSlot(fn, h, d, i, spte);
 }
 
-function moveEntry(L: PteLists, h: number, from: number, j: number, to: number, i: number, fn: RmapFn) {
+function moveEntry(
+  L: PteLists,
+  h: number,
+  from: number,
+  j: number,
+  to: number,
+  i: number,
+  fn: RmapFn,
+) {
   const base = L.slotOff;
   L.touch(from, base + 8 * j);
   L.touch(to, base + 8 * i);
@@ -364,5 +373,10 @@ function notPresent(L: PteLists, h: number, spte: number): KvmBugError {
 }
 
 function badPointer(h: number, spte: number): KvmBugError {
-  return new KvmBugError('bad SPTE pointer', h, spte, `SPTE pointer ${spte} is not a non-zero multiple of 8`);
+  return new KvmBugError(
+    'bad SPTE pointer',
+    h,
+    spte,
+    `SPTE pointer ${spte} is not a non-zero multiple of 8`,
+  );
 }

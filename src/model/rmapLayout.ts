@@ -71,7 +71,13 @@ export function entriesOf(desc: DescView): number[] {
 }
 
 /** One micro-step applied to a picture; reads return it unchanged. Never mutates `s`. */
-export function applyStep(s: HeadState, step: RmapStep, ext: number, counted: boolean, tail: boolean): HeadState {
+export function applyStep(
+  s: HeadState,
+  step: RmapStep,
+  ext: number,
+  counted: boolean,
+  tail: boolean,
+): HeadState {
   const put = (d: DescView): HeadState => ({ ...s, descs: { ...s.descs, [d.id]: d } });
   const desc = (id: number): DescView => s.descs[id]!;
   const withSlot = (d: DescView, i: number, v: number): DescView => {
@@ -93,8 +99,14 @@ export function applyStep(s: HeadState, step: RmapStep, ext: number, counted: bo
     case 'clearSlot':
       return put(withSlot(desc(step.desc), step.slot, 0));
     case 'moveEntry': {
-      const moved = { ...s, descs: { ...s.descs, [step.to]: withSlot(desc(step.to), step.toSlot, step.spte) } };
-      return { ...moved, descs: { ...moved.descs, [step.from]: withSlot(moved.descs[step.from]!, step.fromSlot, 0) } };
+      const moved = {
+        ...s,
+        descs: { ...s.descs, [step.to]: withSlot(desc(step.to), step.toSlot, step.spte) },
+      };
+      return {
+        ...moved,
+        descs: { ...moved.descs, [step.from]: withSlot(moved.descs[step.from]!, step.fromSlot, 0) },
+      };
     }
     case 'setCounts':
       return put({

@@ -1,0 +1,47 @@
+/**
+ * The kernel behaviours that changed over the years, one switch each (spec §1–§6). A kernel
+ * version sets them all; a scenario may override any one.
+ */
+import type { PteListVariantName } from './pteListVariant';
+
+export interface KernelOptions {
+  /** The rmap list era. */
+  rmap: PteListVariantName;
+  /** split_desc_cache capacity: 553 (b9b71f43683a, every release) or 2 x 513 (June 2022 series). */
+  splitDescCapacity: 'min+40' | '2xmin';
+  /** Before v2.6.36 (2032a93d66fa) direct pages also had the `gfns` page. */
+  gfnsForDirectPages: boolean;
+  /** 2024: shadowed_translation only for indirect pages of level 1-3. */
+  translationOnlyLevels1to3: boolean;
+  /** TDP (EPT/NPT) on: KVM's own tables map guest physical memory. Off: shadow paging. */
+  tdp: boolean;
+  /** The TDP MMU (tdp_mmu=1): its pages have no rmaps and no parent_ptes. */
+  tdpMmu: boolean;
+  /** Root level of KVM's tables: 4, or 5 with LA57 / 5-level NPT. */
+  rootLevel: 4 | 5;
+  /** Eager page splitting of nested MMU pages exists (6.0+). */
+  eagerSplitNested: boolean;
+  /** The split's last step: drop the huge SPTE with a ranged flush, or (2026 fix 0cb2af2ea66a) zap it and flush the VM. */
+  splitLinkZapsAndFlushesAll: boolean;
+  /** mmu_shrink_scan: oldest page one at a time (< 5.9), a batch (5.9–6.12), the 2024 proposal, or none (6.13+). */
+  shrinker: 'zap-oldest-one' | 'zap-oldest-batch' | 'free-vcpu-caches' | 'none';
+  /** RMAP_RECYCLE_THRESHOLD. */
+  rmapRecycleThreshold: number;
+  /** SHADOW_NONPRESENT_VALUE has bit 63 (6.10+). */
+  nonPresentBit63: boolean;
+}
+
+export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
+  rmap: 'tail_count',
+  splitDescCapacity: 'min+40',
+  gfnsForDirectPages: false,
+  translationOnlyLevels1to3: false,
+  tdp: true,
+  tdpMmu: true,
+  rootLevel: 4,
+  eagerSplitNested: true,
+  splitLinkZapsAndFlushesAll: false,
+  shrinker: 'zap-oldest-batch',
+  rmapRecycleThreshold: 1000,
+  nonPresentBit63: false,
+};

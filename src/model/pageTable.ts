@@ -1,0 +1,398 @@
+/**
+ * The fault path: mmu_topup_memory_caches, the root, the walk from it that finds or builds a
+ * shadow page per level (kvm_mmu_get_child_sp + link_shadow_page), and mmu_set_spte with its
+ * rmap_add. Three kinds of fault share it:
+ *  - 'tdp':    KVM's own tables for guest physical memory (direct_map; the TDP MMU if on);
+ *  - 'shadow': shadow paging, each level shadowing a guest table (FNAME(fetch));
+ *  - 'nested': the same for an L2, shadowing L1's EPT/NPT (role.guest_mode).
+ */
+import { KvmBugError } from './errors';
+import type { GuestTables } from './guest';
+import type { KvmMmuMemoryCache } from './mmuCache';
+import { KvmMmuPage } from './mmuPage';
+import {
+  ACC_ALL,
+  ACC_EXEC_MASK,
+  ACC_USER_MASK,
+  ACC_WRITE_MASK,
+  kvmMmuChildRole,
+  makeRole,
+  roleWord,
+  type KvmMmuPageRole,
+} from './mmuPageRole';
+import {
+  addParentPte,
+  childOf,
+  clearSpte,
+  dropLeaf,
+  dropParentPte,
+  flushAll,
+  flushGfn,
+  rmapAdd,
+  setSpte,
+  spteFlags,
+  spteTarget,
+} from './sptes';
+import { writeProtectGfn } from './writeProtect';
+import {
+  isLastSpte,
+  isPresent,
+  pagesPerEntry,
+  spteIndex,
+  SPTE_ACCESSED,
+  SPTE_DIRTY,
+  SPTE_EXEC,
+  SPTE_HUGE,
+  SPTE_PRESENT,
+  SPTE_USER,
+  SPTE_WRITABLE,
+} from './spte';
+import { KVM_MIN_FREE_MMU_PAGES, KVM_REFILL_PAGES, type Kvm, type KvmVcpu } from './vm';
+import { zapOldestMmuPages } from './zap';
+
+export type FaultKind = 'tdp' | 'shadow' | 'nested';
+
+export interface FaultRequest {
+  vcpu: number;
+  kind: FaultKind;
+  /** The guest frame the fault maps (for 'nested', L1's gfn). */
+  gfn: number;
+  /** The page that faulted: a guest virtual page ('shadow') or L2 physical page ('nested'). */
+  gva?: number;
+  /** The address space: guest process ('shadow') or L1 nested root ('nested'). */
+  as?: number;
+  /** The guest's mapping level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB); for 'tdp', the level asked for. */
+  level?: number;
+  /** The largest level the host backing allows (host_pfn_mapping_level); default = level. */
+  hostLevel?: number;
+  write?: boolean;
+  /** The guest PTE's write permission (shadow/nested); false for a fork's read-only sharing. */
+  writable?: boolean;
+}
+
+/** The pfn the host backs a gfn with: a fixed offset, enough to tell frames apart. */
+export const hostPfn = (gfn: number): number => 0x100000 + gfn;
+
+/** Page caches a shadow page is built from: the vCPU's or the split's (struct shadow_page_caches). */
+export interface ShadowPageCaches {
+  pageHeader: KvmMmuMemoryCache;
+  shadowPage: KvmMmuMemoryCache;
+  shadowedInfo: KvmMmuMemoryCache | null;
+}
+
+/** mmu_topup_memory_caches(vcpu, maybe_indirect). */
+export function mmuTopupMemoryCaches(vm: Kvm, vcpu: KvmVcpu, maybeIndirect: boolean): void {
+  const c = vcpu.caches;
+  const list = maybeIndirect
+    ? [c.pteListDesc, c.shadowPage, c.shadowedInfo, c.pageHeader]
+    : [c.pteListDesc, c.shadowPage, c.pageHeader];
+  for (const cache of list) {
+    const added = cache.topup();
+    if (added)
+      vm.rec?.push({
+        k: 'topup',
+        fn: 'mmu_topup_memory_caches',
+        cache: cache.name,
+        added,
+        nobjs: cache.nobjs,
+      });
+  }
+}
+
+/** Does a page with this role get shadowed_translation (`gfns` before 6.0)? */
+export function pageHasTranslation(vm: Kvm, role: KvmMmuPageRole): boolean {
+  if (vm.opts.gfnsForDirectPages) return true; // before v2.6.36: every page had the gfns page
+  if (role.direct) return false;
+  return !vm.opts.translationOnlyLevels1to3 || role.level <= 3;
+}
+
+/**
+ * __kvm_mmu_get_shadow_page: an existing valid page with (gfn, role), else a new one from
+ * `caches` (kvm_mmu_alloc_shadow_page), which for a page with guest PTEs is write-protected.
+ */
+export function getShadowPage(
+  vm: Kvm,
+  caches: ShadowPageCaches,
+  gfn: number,
+  role: KvmMmuPageRole,
+): { sp: KvmMmuPage; created: boolean } {
+  const word = roleWord(role);
+  const found = vm.findShadowPage(gfn, word);
+  if (found) {
+    vm.stats.pagesReused++;
+    vm.rec?.push({
+      k: 'getPage',
+      fn: 'kvm_mmu_get_shadow_page',
+      gfn,
+      level: role.level,
+      roleWord: word,
+      page: found.id,
+      created: false,
+    });
+    return { sp: found, created: false };
+  }
+  const hasTranslation = pageHasTranslation(vm, role);
+  caches.pageHeader.alloc();
+  caches.shadowPage.alloc();
+  if (hasTranslation) (caches.shadowedInfo ?? caches.shadowPage).alloc();
+  const sp = vm.newPage(gfn, role, hasTranslation, false);
+  vm.stats.pagesCreated++;
+  vm.rec?.push({
+    k: 'getPage',
+    fn: 'kvm_mmu_alloc_shadow_page',
+    gfn,
+    level: role.level,
+    roleWord: word,
+    page: sp.id,
+    created: true,
+  });
+  if (!role.direct && role.level === 1) accountShadowed(vm, gfn);
+  return { sp, created: true };
+}
+
+/** account_shadowed for a level-1 page with guest PTEs: write-protect the guest table's gfn. */
+function accountShadowed(vm: Kvm, gfn: number): void {
+  if (writeProtectGfn(vm, gfn, 1, 1) > 0) flushGfn(vm, gfn, 1, 'rmap_write_protect');
+}
+
+/** The root for this fault's address space, built on first use (mmu_alloc_root). */
+function loadRoot(
+  vm: Kvm,
+  vcpu: KvmVcpu,
+  req: FaultRequest,
+  guest: GuestTables | null,
+): KvmMmuPage {
+  const key = req.kind === 'tdp' ? 'tdp' : `${req.kind}:${req.as ?? 0}`;
+  const loaded = vcpu.roots.get(key);
+  if (loaded && !loaded.zapped) return loaded;
+  const level = vm.opts.rootLevel;
+  let sp: KvmMmuPage;
+  if (req.kind === 'tdp' && vm.opts.tdpMmu) {
+    sp = vm.newPage(0, makeRole({ level, direct: true, access: ACC_ALL }), false, true);
+  } else {
+    const direct = req.kind === 'tdp';
+    const gfn = direct ? 0 : guest!.tableGfn(key, level, req.gva ?? req.gfn);
+    const role = makeRole({ level, direct, access: ACC_ALL, guestMode: req.kind === 'nested' });
+    sp = getShadowPage(vm, vcpuPageCaches(vcpu), gfn, role).sp;
+  }
+  sp.rootCount++;
+  vcpu.roots.set(key, sp);
+  return sp;
+}
+
+export function vcpuPageCaches(vcpu: KvmVcpu): ShadowPageCaches {
+  return {
+    pageHeader: vcpu.caches.pageHeader,
+    shadowPage: vcpu.caches.shadowPage,
+    shadowedInfo: vcpu.caches.shadowedInfo,
+  };
+}
+
+/**
+ * One page fault, start to end. Throws KvmBugError where the kernel would refuse (a gfn outside
+ * every memslot: the kernel would emulate MMIO instead), before changing anything.
+ */
+export function kvmMmuPageFault(vm: Kvm, req: FaultRequest, guest: GuestTables | null): KvmMmuPage {
+  const vcpu = vm.vcpus[req.vcpu];
+  if (!vcpu) throw new KvmBugError('no such vCPU', -1, 0, `vCPU ${req.vcpu} does not exist`);
+  if (!vm.memslotOf(req.gfn)) {
+    throw new KvmBugError(
+      'fault outside memslots',
+      -1,
+      0,
+      `gfn 0x${req.gfn.toString(16)} is in no memslot (the kernel would treat the access as MMIO)`,
+    );
+  }
+  if (req.kind === 'shadow' && vm.opts.tdp)
+    throw new KvmBugError(
+      'shadow fault with TDP',
+      -1,
+      0,
+      'a shadow-paging fault needs the TDP option off',
+    );
+  if (req.kind !== 'shadow' && !vm.opts.tdp)
+    throw new KvmBugError(
+      'tdp fault without TDP',
+      -1,
+      0,
+      `a ${req.kind} fault needs the TDP option on`,
+    );
+  const tdpMmu = req.kind === 'tdp' && vm.opts.tdpMmu;
+  if (!tdpMmu) {
+    mmuTopupMemoryCaches(vm, vcpu, req.kind !== 'tdp');
+    makeMmuPagesAvailable(vm);
+  }
+  const root = loadRoot(vm, vcpu, req, guest);
+  return tdpMmu ? tdpMmuMap(vm, root, req) : shadowMap(vm, vcpu, root, req, guest);
+}
+
+/** make_mmu_pages_available: below KVM_MIN_FREE_MMU_PAGES, zap oldest pages up to KVM_REFILL_PAGES free. */
+function makeMmuPagesAvailable(vm: Kvm): void {
+  const avail = vm.availablePages();
+  if (avail >= KVM_MIN_FREE_MMU_PAGES) return;
+  zapOldestMmuPages(vm, KVM_REFILL_PAGES - avail, 'make_mmu_pages_available');
+}
+
+/** The leaf's access: the guest's (shadow/nested) or ACC_ALL (tdp). */
+function leafFlags(access: number, level: number, write: boolean): number {
+  let f = SPTE_PRESENT | SPTE_ACCESSED;
+  if (access & ACC_WRITE_MASK) f |= SPTE_WRITABLE | (write ? SPTE_DIRTY : 0);
+  if (access & ACC_USER_MASK) f |= SPTE_USER;
+  if (access & ACC_EXEC_MASK) f |= SPTE_EXEC;
+  if (level > 1) f |= SPTE_HUGE;
+  return f;
+}
+
+/** direct_map and FNAME(fetch) for the shadow MMU. */
+function shadowMap(
+  vm: Kvm,
+  vcpu: KvmVcpu,
+  root: KvmMmuPage,
+  req: FaultRequest,
+  guest: GuestTables | null,
+): KvmMmuPage {
+  const guestLevel = req.level ?? 1;
+  const goal = Math.min(guestLevel, req.hostLevel ?? guestLevel);
+  const indirect = req.kind !== 'tdp';
+  const access = indirect && req.writable === false ? ACC_USER_MASK | ACC_EXEC_MASK : ACC_ALL;
+  const va = indirect ? (req.gva ?? req.gfn) : req.gfn;
+  const key = `${req.kind}:${req.as ?? 0}`;
+  const cache = vcpu.caches.pteListDesc;
+  let sp = root;
+  for (let level = root.level; level > goal; level--) {
+    const i = spteIndex(va, level);
+    const childLevel = level - 1;
+    // Above the guest's leaf a child shadows a guest table; below it, it maps the guest's huge page directly.
+    const direct = !indirect || childLevel < guestLevel;
+    const gfn = direct
+      ? req.gfn - (req.gfn % pagesPerEntry(level))
+      : guest!.tableGfn(key, childLevel, va);
+    const role = kvmMmuChildRole(sp.role, direct, direct && indirect ? access : ACC_ALL);
+    const existing = childOf(vm, sp, i);
+    // kvm_mmu_get_child_sp: -EEXIST for a present link (81ccda30b4e8: only one with this gfn and role).
+    if (existing && existing.gfn === gfn && existing.roleWord === roleWord(role)) {
+      sp = existing;
+      continue;
+    }
+    const { sp: child } = getShadowPage(vm, vcpuPageCaches(vcpu), gfn, role);
+    linkShadowPage(vm, cache, sp, i, child, true);
+    sp = child;
+  }
+  mmuSetSpte(
+    vm,
+    cache,
+    sp,
+    spteIndex(va, goal),
+    req.gfn - (req.gfn % pagesPerEntry(goal)),
+    access,
+    req.write ?? false,
+  );
+  return sp;
+}
+
+/**
+ * __link_shadow_page: a present entry here must be a huge leaf (drop_large_spte, flushing if
+ * asked) or, since 81ccda30b4e8, a link to another page (zapped); then the link and parent_ptes.
+ */
+export function linkShadowPage(
+  vm: Kvm,
+  cache: KvmMmuMemoryCache,
+  sp: KvmMmuPage,
+  i: number,
+  child: KvmMmuPage,
+  flush: boolean,
+): void {
+  const f = spteFlags(vm, sp, i);
+  if (isPresent(f)) {
+    if (isLastSpte(f, sp.level)) {
+      dropLeaf(vm, sp, i, 'drop_large_spte');
+      if (flush) flushGfn(vm, child.gfn, sp.level, 'drop_large_spte');
+    } else {
+      dropParentPte(vm, vm.pages[spteTarget(vm, sp, i)]!, sp, i, 'link_shadow_page');
+      flushAll(vm, 'link_shadow_page');
+    }
+  }
+  setSpte(
+    vm,
+    sp,
+    i,
+    SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
+    child.id,
+    child.gfn,
+    'link_shadow_page',
+  );
+  vm.rec?.push({ k: 'link', fn: 'link_shadow_page', page: sp.id, index: i, child: child.id });
+  addParentPte(vm, cache, child, sp, i);
+}
+
+/**
+ * mmu_set_spte: replace a link by a huge leaf (drop_parent_pte), or a leaf of another pfn
+ * (drop_spte), flushing either way; a leaf not rmapped before is rmap_added.
+ */
+export function mmuSetSpte(
+  vm: Kvm,
+  cache: KvmMmuMemoryCache,
+  sp: KvmMmuPage,
+  i: number,
+  gfn: number,
+  access: number,
+  write: boolean,
+): void {
+  const level = sp.level;
+  const old = spteFlags(vm, sp, i);
+  const pfn = hostPfn(gfn);
+  let wasRmapped = false;
+  let flush = false;
+  if (isPresent(old)) {
+    if (level > 1 && !(old & SPTE_HUGE)) {
+      dropParentPte(vm, vm.pages[spteTarget(vm, sp, i)]!, sp, i, 'mmu_set_spte');
+      flush = true;
+    } else if (spteTarget(vm, sp, i) !== pfn) {
+      dropLeaf(vm, sp, i, 'mmu_set_spte');
+      flush = true;
+    } else wasRmapped = true;
+  }
+  setSpte(vm, sp, i, leafFlags(access, level, write), pfn, gfn, 'mmu_set_spte');
+  if (!wasRmapped) vm.stats.leafSptesSet++;
+  if (flush) flushGfn(vm, gfn, level, 'mmu_set_spte');
+  if (!wasRmapped) rmapAdd(vm, cache, sp, i, gfn);
+}
+
+/** The TDP MMU's map: its own pages, no rmaps, no parent_ptes, no page limit. */
+function tdpMmuMap(vm: Kvm, root: KvmMmuPage, req: FaultRequest): KvmMmuPage {
+  const goal = Math.min(req.level ?? 1, req.hostLevel ?? req.level ?? 1);
+  let sp = root;
+  for (let level = root.level; level > goal; level--) {
+    const i = spteIndex(req.gfn, level);
+    let child = childOf(vm, sp, i);
+    if (!child) {
+      const f = spteFlags(vm, sp, i);
+      if (isPresent(f)) clearSpte(vm, sp, i, 'mmu_set_spte'); // a huge leaf in the way
+      const gfn = req.gfn - (req.gfn % pagesPerEntry(level));
+      child = vm.newPage(gfn, kvmMmuChildRole(sp.role, true, ACC_ALL), false, true);
+      vm.stats.pagesCreated++;
+      setSpte(
+        vm,
+        sp,
+        i,
+        SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
+        child.id,
+        gfn,
+        'link_shadow_page',
+      );
+    }
+    sp = child;
+  }
+  const gfn = req.gfn - (req.gfn % pagesPerEntry(goal));
+  setSpte(
+    vm,
+    sp,
+    spteIndex(req.gfn, goal),
+    leafFlags(ACC_ALL, goal, req.write ?? false),
+    hostPfn(gfn),
+    gfn,
+    'mmu_set_spte',
+  );
+  vm.stats.leafSptesSet++;
+  return sp;
+}

@@ -1,0 +1,303 @@
+/**
+ * One VM's MMU state (struct kvm / kvm_arch): memslots and their rmap arrays, every shadow page
+ * (active_mmu_pages, the gfn hash), the page limit, the vCPUs and their caches, the split caches,
+ * and the counters reviewers read. The operations live beside it: pageTable.ts (faults),
+ * zap.ts, split.ts, shrinker.ts.
+ */
+import type { KernelOptions } from './kernelOptions';
+import { DEFAULT_KERNEL_OPTIONS } from './kernelOptions';
+import { KvmMmuMemoryCache, KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE, OBJECT_BYTES } from './mmuCache';
+import type { MmuRecorder } from './mmuEvents';
+import { KvmMmuPage } from './mmuPage';
+import { roleWord, type KvmMmuPageRole } from './mmuPageRole';
+import { PteLists } from './pteLists';
+import { PTE_LIST_VARIANTS } from './pteListVariant';
+import { PT64_LEVEL_BITS } from './spte';
+import { SptStore } from './sptStore';
+
+/** PTE_PREFETCH_NUM. */
+export const PTE_PREFETCH_NUM = 8;
+/** PT64_ROOT_MAX_LEVEL. */
+export const PT64_ROOT_MAX_LEVEL = 5;
+/** SPLIT_DESC_CACHE_MIN_NR_OBJECTS: 512 entries of one split plus its parent_ptes link. */
+export const SPLIT_DESC_CACHE_MIN_NR_OBJECTS = 512 + 1;
+export const KVM_MIN_FREE_MMU_PAGES = 5;
+export const KVM_REFILL_PAGES = 25;
+/** KVM_MIN_ALLOC_MMU_PAGES and KVM_PERMILLE_MMU_PAGES (n_max_mmu_pages default). */
+export const KVM_MIN_ALLOC_MMU_PAGES = 64;
+export const KVM_PERMILLE_MMU_PAGES = 20;
+
+export interface MemslotConfig {
+  baseGfn: number;
+  npages: number;
+}
+
+export class Memslot {
+  /** First head of this slot's rmap array per level (1..3), in the VM's PteLists. */
+  readonly rmapBase: number[] = [];
+  readonly rmapLen: number[] = [];
+  constructor(
+    readonly id: number,
+    readonly baseGfn: number,
+    readonly npages: number,
+  ) {}
+}
+
+export interface VcpuCaches {
+  pteListDesc: KvmMmuMemoryCache;
+  shadowPage: KvmMmuMemoryCache;
+  shadowedInfo: KvmMmuMemoryCache;
+  pageHeader: KvmMmuMemoryCache;
+}
+
+export class KvmVcpu {
+  /** The loaded root per address space key ("tdp", "shadow:3", "nested:0"). */
+  readonly roots = new Map<string, KvmMmuPage>();
+  constructor(
+    readonly id: number,
+    readonly caches: VcpuCaches,
+  ) {}
+}
+
+export interface VmStats {
+  tlbFlushes: number;
+  rangeFlushes: number;
+  lockDrops: number;
+  splitsDone: number;
+  splitsRefused: number;
+  rmapRecycles: number;
+  pagesCreated: number;
+  pagesReused: number;
+  pagesZapped: number;
+  leafSptesSet: number;
+  emergencyAllocs: number;
+}
+
+export interface VmConfig {
+  memslots: MemslotConfig[];
+  vcpus: number;
+  /** KVM_SET_NR_MMU_PAGES; default max(pages / 50, 64). */
+  nMaxMmuPages?: number;
+}
+
+export class Kvm {
+  readonly opts: KernelOptions;
+  /** Every kvm_rmap_head (memslot rmaps and parent_ptes) and pte_list_desc. */
+  readonly lists: PteLists;
+  readonly spt = new SptStore();
+  readonly memslots: Memslot[] = [];
+  readonly pages: (KvmMmuPage | undefined)[] = [];
+  private freeIds: number[] = [];
+  /** active_mmu_pages: newest at the head, oldest at the tail. */
+  newest: KvmMmuPage | null = null;
+  oldest: KvmMmuPage | null = null;
+  /** mmu_page_hash, keyed by gfn (the kernel hashes gfn into 4096 buckets; lookups compare gfn). */
+  private hash = new Map<number, KvmMmuPage[]>();
+  nUsedMmuPages = 0;
+  nMaxMmuPages: number;
+  tdpMmuPages = 0;
+  readonly vcpus: KvmVcpu[] = [];
+  readonly splitDescCache: KvmMmuMemoryCache;
+  readonly splitPageHeaderCache: KvmMmuMemoryCache;
+  readonly splitShadowPageCache: KvmMmuMemoryCache;
+  readonly stats: VmStats = {
+    tlbFlushes: 0,
+    rangeFlushes: 0,
+    lockDrops: 0,
+    splitsDone: 0,
+    splitsRefused: 0,
+    rmapRecycles: 0,
+    pagesCreated: 0,
+    pagesReused: 0,
+    pagesZapped: 0,
+    leafSptesSet: 0,
+    emergencyAllocs: 0,
+  };
+  /** Micro-step recorder, or null (the fast path). */
+  rec: MmuRecorder | null = null;
+  /** The number of the model op now running (for new/reused marks). */
+  opIndex = 0;
+
+  constructor(config: VmConfig, opts: Partial<KernelOptions> = {}) {
+    this.opts = { ...DEFAULT_KERNEL_OPTIONS, ...opts };
+    this.lists = new PteLists(this.opts.rmap);
+    const descBytes = PTE_LIST_VARIANTS[this.opts.rmap].layout.size;
+    for (const [i, m] of config.memslots.entries()) this.addMemslot(i, m);
+    const pages = config.memslots.reduce((n, m) => n + m.npages, 0);
+    this.nMaxMmuPages =
+      config.nMaxMmuPages ??
+      Math.max(Math.floor((pages * KVM_PERMILLE_MMU_PAGES) / 1000), KVM_MIN_ALLOC_MMU_PAGES);
+    const cap = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+    for (let id = 0; id < config.vcpus; id++) {
+      this.vcpus.push(
+        new KvmVcpu(id, {
+          // 1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM: a fault's rmap and parent_ptes adds.
+          pteListDesc: new KvmMmuMemoryCache(
+            `vcpu${id}.mmu_pte_list_desc_cache`,
+            'pte_list_desc',
+            descBytes,
+            1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM,
+            cap,
+          ),
+          shadowPage: new KvmMmuMemoryCache(
+            `vcpu${id}.mmu_shadow_page_cache`,
+            'shadow_page',
+            OBJECT_BYTES.shadow_page,
+            PT64_ROOT_MAX_LEVEL,
+            cap,
+          ),
+          shadowedInfo: new KvmMmuMemoryCache(
+            `vcpu${id}.mmu_shadowed_info_cache`,
+            'shadowed_info',
+            OBJECT_BYTES.shadowed_info,
+            PT64_ROOT_MAX_LEVEL,
+            cap,
+          ),
+          pageHeader: new KvmMmuMemoryCache(
+            `vcpu${id}.mmu_page_header_cache`,
+            'page_header',
+            OBJECT_BYTES.page_header,
+            PT64_ROOT_MAX_LEVEL,
+            cap,
+          ),
+        }),
+      );
+    }
+    const splitDescCap =
+      this.opts.splitDescCapacity === '2xmin'
+        ? 2 * SPLIT_DESC_CACHE_MIN_NR_OBJECTS
+        : SPLIT_DESC_CACHE_MIN_NR_OBJECTS + cap;
+    this.splitDescCache = new KvmMmuMemoryCache(
+      'split_desc_cache',
+      'pte_list_desc',
+      descBytes,
+      SPLIT_DESC_CACHE_MIN_NR_OBJECTS,
+      splitDescCap,
+    );
+    this.splitPageHeaderCache = new KvmMmuMemoryCache(
+      'split_page_header_cache',
+      'page_header',
+      OBJECT_BYTES.page_header,
+      1,
+      cap,
+    );
+    this.splitShadowPageCache = new KvmMmuMemoryCache(
+      'split_shadow_page_cache',
+      'shadow_page',
+      OBJECT_BYTES.shadow_page,
+      1,
+      cap,
+    );
+  }
+
+  private addMemslot(id: number, m: MemslotConfig): void {
+    const slot = new Memslot(id, m.baseGfn, m.npages);
+    for (let level = 1; level <= 3; level++) {
+      const shift = PT64_LEVEL_BITS * (level - 1);
+      // gfn_to_index of the last gfn, plus one.
+      const len = lpageIndex(m.baseGfn + m.npages - 1, m.baseGfn, shift) + 1;
+      slot.rmapBase.push(this.lists.allocHeads(len));
+      slot.rmapLen.push(len);
+    }
+    this.memslots.push(slot);
+  }
+
+  memslotOf(gfn: number): Memslot | undefined {
+    return this.memslots.find((s) => gfn >= s.baseGfn && gfn < s.baseGfn + s.npages);
+  }
+
+  /** gfn_to_rmap: the head for `gfn` at `level`, or -1 outside every memslot. */
+  gfnToRmap(gfn: number, level: number): number {
+    const slot = this.memslotOf(gfn);
+    if (!slot) return -1;
+    return slot.rmapBase[level - 1]! + lpageIndex(gfn, slot.baseGfn, PT64_LEVEL_BITS * (level - 1));
+  }
+
+  allCaches(): KvmMmuMemoryCache[] {
+    const v = this.vcpus.flatMap((c) => [
+      c.caches.pteListDesc,
+      c.caches.shadowPage,
+      c.caches.shadowedInfo,
+      c.caches.pageHeader,
+    ]);
+    return [...v, this.splitDescCache, this.splitPageHeaderCache, this.splitShadowPageCache];
+  }
+
+  /** kvm_mmu_available_pages. */
+  availablePages(): number {
+    return this.nMaxMmuPages > this.nUsedMmuPages ? this.nMaxMmuPages - this.nUsedMmuPages : 0;
+  }
+
+  /** kvm_mmu_find_shadow_page: a valid page with this gfn and role.word. */
+  findShadowPage(gfn: number, word: number): KvmMmuPage | undefined {
+    return this.hash.get(gfn)?.find((sp) => sp.roleWord === word && !sp.zapped && !sp.role.invalid);
+  }
+
+  pagesOfGfn(gfn: number): KvmMmuPage[] {
+    return (this.hash.get(gfn) ?? []).filter((sp) => !sp.zapped);
+  }
+
+  /** Builds a page object and, for the shadow MMU, puts it on active_mmu_pages and in the hash. */
+  newPage(
+    gfn: number,
+    role: KvmMmuPageRole,
+    hasTranslation: boolean,
+    tdpMmuPage: boolean,
+  ): KvmMmuPage {
+    const id = this.freeIds.pop() ?? this.pages.length;
+    const parentPtes = this.lists.allocHeads(1);
+    const sp = new KvmMmuPage(
+      id,
+      gfn,
+      role,
+      roleWord(role),
+      parentPtes,
+      hasTranslation,
+      tdpMmuPage,
+      this.opIndex,
+    );
+    this.pages[id] = sp;
+    if (tdpMmuPage) {
+      this.tdpMmuPages++;
+      return sp;
+    }
+    // list_add(&sp->link, &kvm->arch.active_mmu_pages): the head is the newest.
+    sp.older = this.newest;
+    if (this.newest) this.newest.newer = sp;
+    this.newest = sp;
+    if (!this.oldest) this.oldest = sp;
+    const bucket = this.hash.get(gfn);
+    if (bucket) bucket.unshift(sp);
+    else this.hash.set(gfn, [sp]);
+    this.nUsedMmuPages++;
+    return sp;
+  }
+
+  /** Takes a zapped page off every list and returns its memory (kvm_mmu_free_shadow_page). */
+  freePage(sp: KvmMmuPage): void {
+    if (!sp.tdpMmuPage) {
+      if (sp.newer) sp.newer.older = sp.older;
+      else this.newest = sp.older;
+      if (sp.older) sp.older.newer = sp.newer;
+      else this.oldest = sp.newer;
+      sp.newer = sp.older = null;
+      const bucket = this.hash.get(sp.gfn)!;
+      bucket.splice(bucket.indexOf(sp), 1);
+      if (bucket.length === 0) this.hash.delete(sp.gfn);
+      this.nUsedMmuPages--;
+    } else this.tdpMmuPages--;
+    this.spt.releasePage(sp.id);
+    this.pages[sp.id] = undefined;
+    this.freeIds.push(sp.id);
+  }
+
+  *livePages(): Generator<KvmMmuPage> {
+    for (const sp of this.pages) if (sp) yield sp;
+  }
+}
+
+/** gfn_to_index: (gfn >> shift) - (base_gfn >> shift). */
+function lpageIndex(gfn: number, baseGfn: number, shift: number): number {
+  const d = 2 ** shift;
+  return Math.floor(gfn / d) - Math.floor(baseGfn / d);
+}

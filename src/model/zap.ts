@@ -1,0 +1,115 @@
+/**
+ * Zapping: kvm_mmu_prepare_zap_page (children unlinked, every leaf out of its rmap, parents
+ * unlinked, the page off the books) and kvm_mmu_commit_zap_page (one flush, then the pages
+ * freed); kvm_mmu_zap_oldest_mmu_pages; kvm_zap_gfn_range for one gfn's rmaps.
+ */
+import type { MmuFn } from './mmuEvents';
+import type { KvmMmuPage } from './mmuPage';
+import { sptepIndex, sptepPage } from './mmuPage';
+import { rmapSptes } from './rmap';
+import { SPTE_ENT_PER_PAGE, isLastSpte, isPresent, pagesPerEntry } from './spte';
+import {
+  childOf,
+  dropLeaf,
+  dropParentPte,
+  flushAll,
+  flushGfn,
+  spteFlags,
+  zapAllRmapSptes,
+} from './sptes';
+import type { Kvm } from './vm';
+
+/** __kvm_mmu_prepare_zap_page; returns how many pages it zapped (this one and nested children). */
+export function prepareZapPage(
+  vm: Kvm,
+  sp: KvmMmuPage,
+  invalid: KvmMmuPage[],
+  fn: MmuFn = 'kvm_mmu_prepare_zap_page',
+): number {
+  if (sp.zapped) return 0;
+  vm.rec?.push({ k: 'zapPage', fn, page: sp.id });
+  let zapped = 0;
+  // kvm_mmu_page_unlink_children: mmu_page_zap_pte on each entry.
+  for (let i = 0; i < SPTE_ENT_PER_PAGE && sp.present > 0; i++) {
+    const f = spteFlags(vm, sp, i);
+    if (!isPresent(f)) continue;
+    if (isLastSpte(f, sp.level)) {
+      dropLeaf(vm, sp, i, 'kvm_mmu_prepare_zap_page');
+      continue;
+    }
+    const child = childOf(vm, sp, i)!;
+    dropParentPte(vm, child, sp, i, 'kvm_mmu_prepare_zap_page');
+    // Parentless nested pages are zapped with their parent rather than kept around.
+    if (vm.opts.tdp && child.role.guestMode && vm.lists.headVal[child.parentPtes] === 0) {
+      zapped += prepareZapPage(vm, child, invalid, fn);
+    }
+  }
+  // kvm_mmu_unlink_parents.
+  for (const sptep of rmapSptes(vm.lists, sp.parentPtes)) {
+    dropParentPte(
+      vm,
+      sp,
+      vm.pages[sptepPage(sptep)]!,
+      sptepIndex(sptep),
+      'kvm_mmu_prepare_zap_page',
+    );
+  }
+  // A root is reloaded by its vCPUs (KVM_REQ_MMU_FREE_OBSOLETE_ROOTS); the model unloads it now.
+  if (sp.rootCount > 0) {
+    for (const vcpu of vm.vcpus)
+      for (const [key, root] of vcpu.roots) if (root === sp) vcpu.roots.delete(key);
+    sp.rootCount = 0;
+  }
+  sp.zapped = true;
+  vm.stats.pagesZapped++;
+  invalid.push(sp);
+  return zapped + 1;
+}
+
+/** kvm_mmu_commit_zap_page: one remote flush, then every page on the list freed. */
+export function commitZapPage(vm: Kvm, invalid: KvmMmuPage[]): void {
+  if (invalid.length === 0) return;
+  flushAll(vm, 'kvm_mmu_commit_zap_page');
+  for (const sp of invalid) {
+    vm.lists.freeHead(sp.parentPtes);
+    vm.freePage(sp);
+    vm.rec?.push({ k: 'freePage', fn: 'kvm_mmu_commit_zap_page', page: sp.id });
+  }
+}
+
+export function zapPage(vm: Kvm, sp: KvmMmuPage): number {
+  const invalid: KvmMmuPage[] = [];
+  const n = prepareZapPage(vm, sp, invalid);
+  commitZapPage(vm, invalid);
+  return n;
+}
+
+/** kvm_mmu_zap_oldest_mmu_pages: from the tail of active_mmu_pages, skipping roots. */
+export function zapOldestMmuPages(vm: Kvm, nrToZap: number, fn: MmuFn): number {
+  const invalid: KvmMmuPage[] = [];
+  let total = 0;
+  for (let sp = vm.oldest; sp && total < nrToZap;) {
+    const newer = sp.newer;
+    if (sp.rootCount === 0 && !sp.zapped) total += prepareZapPage(vm, sp, invalid, fn);
+    // Zapping children may have zapped `newer` too: restart from the tail then (the kernel's "unstable").
+    sp = newer && newer.zapped ? vm.oldest : newer;
+    while (sp && sp.zapped) sp = sp.newer;
+  }
+  commitZapPage(vm, invalid);
+  return total;
+}
+
+/** kvm_zap_gfn_range over the shadow MMU's rmaps: every leaf mapping [gfn, gfn + count). */
+export function zapGfnRange(vm: Kvm, gfn: number, count = 1): number {
+  let cleared = 0;
+  for (let level = 1; level <= 3; level++) {
+    const step = pagesPerEntry(level);
+    for (let g = gfn - (gfn % step); g < gfn + count; g += step) {
+      const head = vm.gfnToRmap(g, level);
+      if (head >= 0 && vm.lists.headVal[head] !== 0)
+        cleared += zapAllRmapSptes(vm, head, g, level, 'kvm_zap_gfn_range');
+    }
+  }
+  if (cleared > 0) flushGfn(vm, gfn, 1, 'kvm_zap_gfn_range');
+  return cleared;
+}
