@@ -30,7 +30,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/model/*'], allowTypeImports: true, message: 'model code runs in the worker' }] },
+        {
+          patterns: [
+            {
+              group: ['**/model/*'],
+              allowTypeImports: true,
+              message: 'model code runs in the worker',
+            },
+          ],
+        },
       ],
     },
   },

@@ -32,7 +32,10 @@ export const goldenTrace = z.object({
   layout_every: z.number().int().positive().optional(),
   ops: z.array(goldenOp),
   steps: z.array(
-    z.object({ ret: z.number().int().nullable(), heads: z.record(z.string(), goldenLayout).optional() }),
+    z.object({
+      ret: z.number().int().nullable(),
+      heads: z.record(z.string(), goldenLayout).optional(),
+    }),
   ),
   final: z.object({
     heads: z.record(z.string(), goldenLayout),

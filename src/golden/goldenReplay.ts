@@ -14,12 +14,17 @@ import type { GoldenTrace } from './goldenFormat';
 export const spteFromName = (name: string): number => Number(name.slice(1)) * 8 + 8;
 export const nameOfSpte = (p: number): string => `s${p / 8 - 1}`;
 
-export type ReplayVerdict = { ok: true; ops: number } | { ok: false; ops: number; difference: string };
+export type ReplayVerdict =
+  { ok: true; ops: number } | { ok: false; ops: number; difference: string };
 
 export function replayGolden(trace: GoldenTrace): ReplayVerdict {
   const variant = PTE_LIST_VARIANTS[trace.variant];
   if (variant.ext !== trace.pte_list_ext) {
-    return { ok: false, ops: 0, difference: `pte_list_ext ${trace.pte_list_ext}, model has ${variant.ext}` };
+    return {
+      ok: false,
+      ops: 0,
+      difference: `pte_list_ext ${trace.pte_list_ext}, model has ${variant.ext}`,
+    };
   }
   const L = new PteLists(variant);
   const maxHead = Math.max(0, ...trace.ops.map((o) => o.head));
@@ -28,7 +33,10 @@ export function replayGolden(trace: GoldenTrace): ReplayVerdict {
 
   for (let i = 0; i < trace.ops.length; i++) {
     const g = trace.ops[i]!;
-    const op: RmapOp = 'spte' in g ? { op: g.op, head: g.head, spte: spteFromName(g.spte) } : { op: g.op, head: g.head };
+    const op: RmapOp =
+      'spte' in g
+        ? { op: g.op, head: g.head, spte: spteFromName(g.spte) }
+        : { op: g.op, head: g.head };
     const at = `ops[${i}] (${g.op}${'spte' in g ? ' ' + g.spte : ''} on head ${g.head})`;
     let ret: number | null;
     try {
@@ -38,7 +46,8 @@ export function replayGolden(trace: GoldenTrace): ReplayVerdict {
     }
     const want = trace.steps[i];
     if (!want) return { ok: false, ops: i, difference: `${at}: the trace has no step for it` };
-    if (ret !== want.ret) return { ok: false, ops: i, difference: `${at}: ret ${ret}, kernel ${want.ret}` };
+    if (ret !== want.ret)
+      return { ok: false, ops: i, difference: `${at}: ret ${ret}, kernel ${want.ret}` };
     for (const [h, layout] of Object.entries(want.heads ?? {})) {
       const diff = firstDifference(named(Number(h)), layout, `head ${h}`);
       if (diff) return { ok: false, ops: i, difference: `${at}: ${diff}` };
@@ -53,7 +62,12 @@ export function replayGolden(trace: GoldenTrace): ReplayVerdict {
     ['descs_freed', L.descsFreed, trace.final.descs_freed],
   ];
   for (const [what, model, kernel] of counts) {
-    if (model !== kernel) return { ok: false, ops: trace.ops.length, difference: `final ${what}: ${model}, kernel ${kernel}` };
+    if (model !== kernel)
+      return {
+        ok: false,
+        ops: trace.ops.length,
+        difference: `final ${what}: ${model}, kernel ${kernel}`,
+      };
   }
   return { ok: true, ops: trace.ops.length };
 }
@@ -82,7 +96,8 @@ export function firstDifference(model: unknown, kernel: unknown, path: string): 
     return null;
   }
   if (kernel !== null && typeof kernel === 'object') {
-    if (model === null || typeof model !== 'object') return `${path}: model ${JSON.stringify(model)}`;
+    if (model === null || typeof model !== 'object')
+      return `${path}: model ${JSON.stringify(model)}`;
     const m = model as Record<string, unknown>;
     const k = kernel as Record<string, unknown>;
     for (const key of new Set([...Object.keys(k), ...Object.keys(m)])) {
@@ -91,5 +106,7 @@ export function firstDifference(model: unknown, kernel: unknown, path: string): 
     }
     return null;
   }
-  return model === kernel ? null : `${path}: model ${JSON.stringify(model)}, kernel ${JSON.stringify(kernel)}`;
+  return model === kernel
+    ? null
+    : `${path}: model ${JSON.stringify(model)}, kernel ${JSON.stringify(kernel)}`;
 }
