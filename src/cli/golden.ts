@@ -37,7 +37,9 @@ for (const dir of dirs) {
     const parsed = goldenTrace.safeParse(doc);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      console.log(`FAIL ${name}: not a valid rmap-golden/1 trace at ${issue.path.join('.')}: ${issue.message}`);
+      console.log(
+        `FAIL ${name}: not a valid rmap-golden/1 trace at ${issue.path.join('.')}: ${issue.message}`,
+      );
       failed++;
       continue;
     }
