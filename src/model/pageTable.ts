@@ -47,7 +47,13 @@ import {
   SPTE_USER,
   SPTE_WRITABLE,
 } from './spte';
-import { KVM_MIN_FREE_MMU_PAGES, KVM_REFILL_PAGES, type Kvm, type KvmVcpu } from './vm';
+import {
+  KVM_MIN_FREE_MMU_PAGES,
+  KVM_MMU_NUM_PREV_ROOTS,
+  KVM_REFILL_PAGES,
+  type Kvm,
+  type KvmVcpu,
+} from './vm';
 import { zapOldestMmuPages } from './zap';
 
 export type FaultKind = 'tdp' | 'shadow' | 'nested';
@@ -155,7 +161,11 @@ function accountShadowed(vm: Kvm, gfn: number): void {
   if (writeProtectGfn(vm, gfn, 1, 1) > 0) flushGfn(vm, gfn, 1, 'rmap_write_protect');
 }
 
-/** The root for this fault's address space, built on first use (mmu_alloc_root). */
+/**
+ * The root for this fault's address space (kvm_mmu_load / mmu_alloc_root): a cached one is made
+ * current again (the prev_roots cache); a new one pushes the least recent past
+ * KVM_MMU_NUM_PREV_ROOTS out, dropping its root_count.
+ */
 function loadRoot(
   vm: Kvm,
   vcpu: KvmVcpu,
@@ -163,8 +173,14 @@ function loadRoot(
   guest: GuestTables | null,
 ): KvmMmuPage {
   const key = req.kind === 'tdp' ? 'tdp' : `${req.kind}:${req.as ?? 0}`;
-  const loaded = vcpu.roots.get(key);
-  if (loaded && !loaded.zapped) return loaded;
+  const cache = vcpu.roots.get(req.kind) ?? [];
+  vcpu.roots.set(req.kind, cache);
+  const at = cache.findIndex((r) => r.key === key && !r.sp.zapped);
+  if (at >= 0) {
+    const [hit] = cache.splice(at, 1);
+    cache.unshift(hit!);
+    return hit!.sp;
+  }
   const level = vm.opts.rootLevel;
   let sp: KvmMmuPage;
   if (req.kind === 'tdp' && vm.opts.tdpMmu) {
@@ -176,7 +192,8 @@ function loadRoot(
     sp = getShadowPage(vm, vcpuPageCaches(vcpu), gfn, role).sp;
   }
   sp.rootCount++;
-  vcpu.roots.set(key, sp);
+  cache.unshift({ key, sp });
+  if (cache.length > 1 + KVM_MMU_NUM_PREV_ROOTS) cache.pop()!.sp.rootCount--;
   return sp;
 }
 

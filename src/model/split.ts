@@ -212,6 +212,7 @@ function shadowMmuSplitHugePage(vm: Kvm, huge: KvmMmuPage, hi: number, r: SplitR
     );
     rmapAdd(vm, cache, sp, idx, gfn + idx * step);
     r.newLeafSptes += sp.level === 1 ? 1 : 0;
+    vm.stats.leafSptesSet++;
   }
   // __link_shadow_page(kvm, cache, huge_sptep, sp, flush)
   if (vm.opts.splitLinkZapsAndFlushesAll) {

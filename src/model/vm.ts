@@ -50,9 +50,18 @@ export interface VcpuCaches {
   pageHeader: KvmMmuMemoryCache;
 }
 
+/** KVM_MMU_NUM_PREV_ROOTS: roots a vCPU keeps cached besides the current one. */
+export const KVM_MMU_NUM_PREV_ROOTS = 3;
+
+export interface CachedRoot {
+  /** The address space: "tdp", "shadow:3" (guest CR3 of process 3), "nested:0". */
+  key: string;
+  sp: KvmMmuPage;
+}
+
 export class KvmVcpu {
-  /** The loaded root per address space key ("tdp", "shadow:3", "nested:0"). */
-  readonly roots = new Map<string, KvmMmuPage>();
+  /** Per fault kind: the current root first, then up to KVM_MMU_NUM_PREV_ROOTS previous ones. */
+  readonly roots = new Map<string, CachedRoot[]>();
   constructor(
     readonly id: number,
     readonly caches: VcpuCaches,

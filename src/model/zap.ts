@@ -57,7 +57,10 @@ export function prepareZapPage(
   // A root is reloaded by its vCPUs (KVM_REQ_MMU_FREE_OBSOLETE_ROOTS); the model unloads it now.
   if (sp.rootCount > 0) {
     for (const vcpu of vm.vcpus)
-      for (const [key, root] of vcpu.roots) if (root === sp) vcpu.roots.delete(key);
+      for (const cache of vcpu.roots.values()) {
+        const at = cache.findIndex((r) => r.sp === sp);
+        if (at >= 0) cache.splice(at, 1);
+      }
     sp.rootCount = 0;
   }
   sp.zapped = true;

@@ -1,0 +1,240 @@
+/**
+ * One model operation as data, applied to a VM with its cost and micro-steps: the entry point
+ * the scenario runner, the worker and the CLI share. A refused operation (what the kernel would
+ * BUG() on, or cannot happen) throws KvmBugError before anything changes.
+ */
+import { KvmBugError } from './errors';
+import { GuestTables } from './guest';
+import { MmuRecorder, type MmuStep } from './mmuEvents';
+import { kvmMmuPageFault, type FaultKind } from './pageTable';
+import { pagesPerEntry } from './spte';
+import type { OpCost } from './costs';
+import { applyRmapOp, type RmapOp } from './rmapOps';
+import { mmuShrinkScan } from './shrinker';
+import { kvmMmuSlotTrySplitHugePages, type SplitReport } from './split';
+import { flushGfn } from './sptes';
+import type { KernelOptions } from './kernelOptions';
+import { Kvm, type VmConfig } from './vm';
+import { writeProtectGfn } from './writeProtect';
+import { zapGfnRange, zapPage } from './zap';
+
+export interface FaultOp {
+  op: 'fault';
+  kind: FaultKind;
+  gfn: number;
+  vcpu?: number;
+  gva?: number;
+  as?: number;
+  level?: number;
+  hostLevel?: number;
+  write?: boolean;
+  writable?: boolean;
+  /** Consecutive pages of the mapping's size, from gfn (and gva) on. */
+  count?: number;
+}
+
+export type MmuOp =
+  | RmapOp
+  | FaultOp
+  | { op: 'fork'; gfn: number; count: number; gva?: number; vcpu?: number }
+  | { op: 'zap'; page: number }
+  | { op: 'zap_gfn'; gfn: number; count?: number }
+  | { op: 'write_protect'; gfn: number }
+  | { op: 'split'; memslot?: number; targetLevel?: number }
+  | { op: 'shrink'; nrToScan?: number }
+  /** pte_list_count on the rmap of (gfn, level): what a count costs in this era. */
+  | { op: 'rmap_count'; gfn: number; level?: number };
+
+/** What an op changed, from the VM's counters before and after. */
+export interface MmuOpCost {
+  pagesCreated: number;
+  pagesReused: number;
+  pagesZapped: number;
+  leafSptesSet: number;
+  descsAllocated: number;
+  descsFreed: number;
+  tlbFlushes: number;
+  rangeFlushes: number;
+  lockDrops: number;
+}
+
+export interface MmuOpResult {
+  summary: string;
+  cost: MmuOpCost;
+  steps: MmuStep[];
+  /** rmap ops: the kernel's return value. */
+  ret?: number | null;
+  /** rmap ops: the list operation's own cost (descriptors visited, cache lines...). */
+  rmap?: OpCost;
+  split?: SplitReport;
+}
+
+export interface WorldConfig extends VmConfig {
+  /** Where the guest's own page tables live (shadow and nested faults). */
+  guestTablesGfn?: number;
+  /** Free-standing rmap heads for rmap-only ops. */
+  rmapHeads?: number;
+}
+
+/** A VM plus what the scenario's guest looks like. */
+export class MmuWorld {
+  readonly vm: Kvm;
+  readonly guest: GuestTables;
+  /** The first of the free-standing heads `add`/`remove` ops name as 0, 1, ... */
+  readonly scratchBase: number;
+  readonly scratchHeads: number;
+  private nextAs = 1;
+
+  constructor(config: WorldConfig, opts: Partial<KernelOptions> = {}) {
+    this.vm = new Kvm(config, opts);
+    const top = Math.max(...config.memslots.map((m) => m.baseGfn + m.npages));
+    this.guest = new GuestTables(
+      config.guestTablesGfn ?? Math.max(0, top - 0x10000),
+      this.vm.opts.rootLevel,
+    );
+    this.scratchHeads = config.rmapHeads ?? 4;
+    this.scratchBase = this.vm.lists.allocHeads(this.scratchHeads);
+  }
+
+  /** Address spaces a fork has not used yet. */
+  takeAddressSpaces(n: number): number {
+    const first = this.nextAs;
+    this.nextAs += n;
+    return first;
+  }
+}
+
+export function applyMmuOp(w: MmuWorld, op: MmuOp, opts: { record?: boolean } = {}): MmuOpResult {
+  const vm = w.vm;
+  const before = {
+    ...vm.stats,
+    descsAllocated: vm.lists.descsAllocated,
+    descsFreed: vm.lists.descsFreed,
+  };
+  vm.rec = opts.record ? new MmuRecorder() : null;
+  try {
+    const out = run(w, op, opts.record ?? false);
+    const s = vm.stats;
+    const cost: MmuOpCost = {
+      pagesCreated: s.pagesCreated - before.pagesCreated,
+      pagesReused: s.pagesReused - before.pagesReused,
+      pagesZapped: s.pagesZapped - before.pagesZapped,
+      leafSptesSet: s.leafSptesSet - before.leafSptesSet,
+      descsAllocated: vm.lists.descsAllocated - before.descsAllocated,
+      descsFreed: vm.lists.descsFreed - before.descsFreed,
+      tlbFlushes: s.tlbFlushes - before.tlbFlushes,
+      rangeFlushes: s.rangeFlushes - before.rangeFlushes,
+      lockDrops: s.lockDrops - before.lockDrops,
+    };
+    return { ...out, cost, steps: vm.rec?.steps ?? [] };
+  } finally {
+    vm.rec = null;
+  }
+}
+
+type Outcome = Omit<MmuOpResult, 'cost' | 'steps'>;
+
+function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
+  const vm = w.vm;
+  vm.opIndex++;
+  switch (op.op) {
+    case 'add':
+    case 'remove':
+    case 'count':
+    case 'destroy':
+    case 'iterate': {
+      if (op.head < 0 || op.head >= w.scratchHeads)
+        throw refuse(`rmap head ${op.head} does not exist (0..${w.scratchHeads - 1})`);
+      const r = applyRmapOp(vm.lists, { ...op, head: w.scratchBase + op.head }, { record });
+      return {
+        summary: `${op.op} on head ${op.head}` + (r.ret === null ? '' : ` = ${r.ret}`),
+        ret: r.ret,
+        rmap: r.cost,
+      };
+    }
+    case 'rmap_count': {
+      const head = vm.gfnToRmap(op.gfn, op.level ?? 1);
+      if (head < 0) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
+      const r = applyRmapOp(vm.lists, { op: 'count', head }, { record });
+      return {
+        summary: `pte_list_count(rmap of gfn 0x${op.gfn.toString(16)}) = ${r.ret}`,
+        ret: r.ret,
+        rmap: r.cost,
+      };
+    }
+    case 'fault': {
+      const n = op.count ?? 1;
+      const step = pagesPerEntry(op.level ?? 1);
+      const last = op.gfn + (n - 1) * step;
+      if (!vm.memslotOf(last))
+        throw refuse(`gfn 0x${last.toString(16)} (the last of ${n}) is in no memslot`);
+      let sp = kvmMmuPageFault(vm, { ...op, vcpu: op.vcpu ?? 0 }, w.guest);
+      for (let k = 1; k < n; k++) {
+        const d = k * step;
+        sp = kvmMmuPageFault(
+          vm,
+          { ...op, vcpu: op.vcpu ?? 0, gfn: op.gfn + d, gva: (op.gva ?? op.gfn) + d },
+          w.guest,
+        );
+      }
+      const what =
+        n === 1 ? `gfn 0x${op.gfn.toString(16)}` : `${n} pages from gfn 0x${op.gfn.toString(16)}`;
+      return { summary: `${op.kind} fault ${what} -> level-${sp.level} page ${sp.id}` };
+    }
+    case 'fork': {
+      if (vm.opts.tdp)
+        throw refuse(
+          'fork shares pages through guest page tables: it needs shadow paging (TDP off)',
+        );
+      if (!vm.memslotOf(op.gfn)) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
+      const first = w.takeAddressSpaces(op.count);
+      for (let k = 0; k < op.count; k++) {
+        kvmMmuPageFault(
+          vm,
+          {
+            vcpu: op.vcpu ?? 0,
+            kind: 'shadow',
+            gfn: op.gfn,
+            gva: op.gva ?? 0x7000,
+            as: first + k,
+            writable: false,
+          },
+          w.guest,
+        );
+      }
+      return { summary: `${op.count} address spaces map gfn 0x${op.gfn.toString(16)} read-only` };
+    }
+    case 'zap': {
+      const sp = vm.pages[op.page];
+      if (!sp || sp.zapped) throw refuse(`shadow page ${op.page} does not exist`);
+      return { summary: `zapped ${zapPage(vm, sp)} page(s) from page ${op.page}` };
+    }
+    case 'zap_gfn': {
+      if (!vm.memslotOf(op.gfn)) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
+      return { summary: `cleared ${zapGfnRange(vm, op.gfn, op.count ?? 1)} SPTE(s)` };
+    }
+    case 'write_protect': {
+      if (!vm.memslotOf(op.gfn)) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
+      const n = writeProtectGfn(vm, op.gfn);
+      if (n > 0) flushGfn(vm, op.gfn, 1, 'rmap_write_protect');
+      return { summary: `write-protected ${n} SPTE(s)` };
+    }
+    case 'split': {
+      const slot = vm.memslots[op.memslot ?? 0];
+      if (!slot) throw refuse(`memslot ${op.memslot} does not exist`);
+      const report = kvmMmuSlotTrySplitHugePages(vm, slot, op.targetLevel ?? 1);
+      return {
+        summary: `split ${Object.values(report.split).reduce((a, b) => a + b, 0)} huge SPTE(s), ${report.newPages} new page(s)`,
+        split: report,
+      };
+    }
+    case 'shrink': {
+      const r = mmuShrinkScan(vm, op.nrToScan);
+      return { summary: `${r.how}: ${r.pagesZapped} page(s), ${r.bytesFreed} bytes` };
+    }
+  }
+}
+
+function refuse(message: string): KvmBugError {
+  return new KvmBugError('refused', -1, 0, message);
+}

@@ -1,0 +1,112 @@
+/**
+ * Built-in scenarios: one per seed the KVM reviews argued over, plus rmap-only ones. Each caption
+ * says what the patch argued and what to look at.
+ */
+import type { ScenarioInput } from './schema';
+
+export interface Preset {
+  name: string;
+  title: string;
+  /** Two or three sentences: the argument, and where to look. */
+  caption: string;
+  scenario: ScenarioInput;
+}
+
+const GiB = 262144; // 4 KiB pages
+const s = (n: number) => `s${n}`;
+
+const nestedSplit = (capacity: 'min+40' | '2xmin'): ScenarioInput => ({
+  format: 'kvm-mmu-scenario/1',
+  options: { tdp: true, tdpMmu: true, rmap: 'tail_count', splitDescCapacity: capacity },
+  vm: { memslots: [{ baseGfn: 0, npages: 2 * GiB }], vcpus: 1, guestTablesGfn: 2 * GiB - 0x100 },
+  ops: [
+    // L1 maps L2's memory with one 1 GiB page in its nested page tables; the host backs it with 1 GiB.
+    { op: 'fault', kind: 'nested', gfn: GiB, gva: 0, level: 3, hostLevel: 3 },
+    // Dirty logging starts: eager page splitting, 1G -> 2M -> 4K.
+    { op: 'split' },
+  ],
+});
+
+export const PRESETS: Preset[] = [
+  {
+    name: 'nested-split-1g',
+    title: 'Eager split of a nested 1 GiB page',
+    caption:
+      'Eager page splitting for nested MMUs (6.0) splits huge SPTEs in the shadow MMU when dirty logging starts, instead of on the first write. ' +
+      'Watch one 1 GiB page become 1 + 512 new direct pages and 262,144 4 KiB SPTEs, and mmu_lock dropped each time the split caches run low.',
+    scenario: nestedSplit('min+40'),
+  },
+  {
+    name: 'split-desc-cache',
+    title: 'split_desc_cache: 1026 or 553',
+    caption:
+      'The June 2022 series sized split_desc_cache at 2 x 513 = 1026 descriptors; b9b71f43683a cut it to 513 + 40 = 553, since a split needs descriptors only for aliased gfns. ' +
+      'This is the same split with 1026: compare the cache gauges, 473 x 128 = 60,544 bytes apart per VM.',
+    scenario: nestedSplit('2xmin'),
+  },
+  {
+    name: 'guest-fork',
+    title: 'Guest fork: one rmap, a thousand entries',
+    caption:
+      "Under shadow paging, every guest process that maps a shared page adds one SPTE to that gfn's rmap. " +
+      'With tail_count (141705b78381, v6.4) a count reads the head descriptor only; with spte_count it walks all 72 descriptors. Look at the chain of gfn 0x400 and the cost of the final count.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: false, tdpMmu: false, rmap: 'tail_count' },
+      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
+      ops: [
+        { op: 'fork', gfn: 0x400, count: 1000 },
+        { op: 'rmap_count', gfn: 0x400 },
+      ],
+    },
+  },
+  {
+    name: 'direct-no-gfns',
+    title: 'Direct pages without gfns',
+    caption:
+      '2032a93d66fa (v2.6.36) stopped giving direct shadow pages a second page of gfns, since their gfns follow from sp->gfn: about 50% less MMU memory with TDP. ' +
+      'Map 16 MiB at 4 KiB through the shadow MMU and read the memory figures; set gfnsForDirectPages to see the old cost.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: true, tdpMmu: false, gfnsForDirectPages: false },
+      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1 },
+      ops: [{ op: 'fault', kind: 'tdp', gfn: 0, count: 4096 }],
+    },
+  },
+  {
+    name: 'shrinker',
+    title: 'The MMU shrinker',
+    caption:
+      'Until 6.12 the MMU shrinker zapped the oldest shadow pages of one VM per call; 6.13 removed it, and a 2024 proposal to free per-vCPU page caches instead never landed. ' +
+      'Build 800 shadow pages with a guest fork, then shrink: see which pages go and how many bytes come back.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: false, tdpMmu: false, shrinker: 'zap-oldest-batch' },
+      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 4096 },
+      ops: [
+        { op: 'fork', gfn: 0x400, count: 200 },
+        { op: 'shrink', nrToScan: 128 },
+      ],
+    },
+  },
+  ...(['tail_count', 'spte_count'] as const).map((rmap): Preset => ({
+    name: `rmap-${rmap.replace('_', '-')}-30`,
+    title: `rmap list, ${rmap}: 30 adds, one remove`,
+    caption:
+      rmap === 'tail_count'
+        ? 'v6.4+ prepends a new head descriptor when the head is full, so every tail stays full. Removing the oldest entry moves the head’s last entry into the hole.'
+        : 'v5.15–v6.3 appends descriptors and fills holes from the same descriptor, so a hole stays where it was made and add must walk to it. Removing s1 moves the oldest descriptor’s own last entry, s14, into its slot 0.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { rmap },
+      ops: [
+        ...Array.from({ length: 30 }, (_, i) => ({ op: 'add' as const, head: 0, spte: s(i + 1) })),
+        { op: 'remove', head: 0, spte: s(1) },
+      ],
+    },
+  })),
+];
+
+export function presetByName(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}

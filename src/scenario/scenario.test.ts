@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { checkVm } from '../model/vmInvariants';
+import { PRESETS } from './presets';
+import { figures, runScenario } from './runScenario';
+import { parseScenario } from './schema';
+
+describe('scenario documents', () => {
+  it('reports every problem with its JSON path', () => {
+    const r = parseScenario({
+      format: 'kvm-mmu-scenario/1',
+      options: { rmap: 'tail-count' },
+      vm: { memslots: [{ baseGfn: 0, npages: 0 }] },
+      ops: [{ op: 'fault', kind: 'tdp', gfn: '12' }, { op: 'teleport' }],
+    });
+    expect(r.ok).toBe(false);
+    const paths = !r.ok ? r.problems.map((p) => p.path) : [];
+    expect(paths).toEqual(
+      expect.arrayContaining(['options.rmap', 'vm.memslots[0].npages', 'ops[0].gfn', 'ops[1].op']),
+    );
+  });
+
+  it('stops at an op the kernel would refuse, with the ops before it applied', () => {
+    const parsed = parseScenario({
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: true, tdpMmu: false },
+      vm: { memslots: [{ baseGfn: 0, npages: 4096 }] },
+      ops: [
+        { op: 'fault', kind: 'tdp', gfn: 1 },
+        { op: 'add', head: 0, spte: 's1' },
+        { op: 'remove', head: 0, spte: 's2' },
+        { op: 'fault', kind: 'tdp', gfn: 2 },
+      ],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const run = runScenario(parsed.scenario);
+    expect(run.error).toEqual({
+      index: 2,
+      message: expect.stringMatching(
+        /^ops\[2\] \(remove\): pte_list_remove: SPTE 0x18 is not in rmap head/,
+      ),
+    });
+    expect(run.results).toHaveLength(2);
+    expect(figures(run).rmap.entries).toBe(1);
+  });
+});
+
+describe('presets', () => {
+  it.each(PRESETS.map((p) => [p.name, p] as const))(
+    '%s runs clean and keeps the VM consistent',
+    (_name, preset) => {
+      const parsed = parseScenario(preset.scenario);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      const run = runScenario(parsed.scenario, { onOp: () => undefined });
+      expect(run.error).toBeNull();
+      checkVm(run.world.vm);
+      expect(preset.caption.split('. ').length).toBeGreaterThanOrEqual(2);
+    },
+  );
+});

@@ -1,0 +1,136 @@
+/**
+ * The scenario language, `kvm-mmu-scenario/1`: kernel options, the VM, and a list of ops.
+ * Parsed with zod; a bad document gets one message per problem, each with its JSON path.
+ */
+import { z } from 'zod';
+import { sptePtr } from './spteName';
+
+const gfn = z.number().int().nonnegative().describe('a guest frame number');
+const level = z.number().int().min(1).max(3);
+/** An SPTE in rmap-only ops: "sN" or N (mapped to a pointer as everywhere: (N + 1) * 8). */
+const spte = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^s\d+$/, 'an SPTE name like "s12"')])
+  .transform((v) => sptePtr(typeof v === 'number' ? v : Number(v.slice(1))));
+const head = z.number().int().nonnegative();
+
+export const scenarioOp = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), head, spte }),
+  z.strictObject({ op: z.literal('remove'), head, spte }),
+  z.strictObject({ op: z.literal('count'), head }),
+  z.strictObject({ op: z.literal('destroy'), head }),
+  z.strictObject({
+    op: z.literal('fault'),
+    kind: z.enum(['tdp', 'shadow', 'nested']),
+    gfn,
+    vcpu: z.number().int().nonnegative().optional(),
+    gva: z.number().int().nonnegative().optional(),
+    as: z.number().int().nonnegative().optional(),
+    level: level.optional(),
+    hostLevel: level.optional(),
+    write: z.boolean().optional(),
+    writable: z.boolean().optional(),
+    /** Fault this many consecutive pages of the fault's size (gfn and gva advance together). */
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 22)
+      .optional(),
+  }),
+  z.strictObject({
+    op: z.literal('fork'),
+    gfn,
+    count: z.number().int().min(1).max(1_000_000),
+    gva: z.number().int().nonnegative().optional(),
+    vcpu: z.number().int().nonnegative().optional(),
+  }),
+  z.strictObject({ op: z.literal('zap'), page: z.number().int().nonnegative() }),
+  z.strictObject({ op: z.literal('zap_gfn'), gfn, count: z.number().int().min(1).optional() }),
+  z.strictObject({ op: z.literal('write_protect'), gfn }),
+  z.strictObject({
+    op: z.literal('split'),
+    memslot: z.number().int().nonnegative().optional(),
+    targetLevel: level.optional(),
+  }),
+  z.strictObject({ op: z.literal('shrink'), nrToScan: z.number().int().min(1).optional() }),
+  z.strictObject({ op: z.literal('rmap_count'), gfn, level: level.optional() }),
+]);
+
+export const kernelOptionsSchema = z.strictObject({
+  rmap: z.enum(['rmap_ext4', 'pte_list_ext3', 'spte_count', 'tail_count']).optional(),
+  splitDescCapacity: z.enum(['min+40', '2xmin']).optional(),
+  gfnsForDirectPages: z.boolean().optional(),
+  translationOnlyLevels1to3: z.boolean().optional(),
+  tdp: z.boolean().optional(),
+  tdpMmu: z.boolean().optional(),
+  rootLevel: z.union([z.literal(4), z.literal(5)]).optional(),
+  eagerSplitNested: z.boolean().optional(),
+  splitLinkZapsAndFlushesAll: z.boolean().optional(),
+  shrinker: z.enum(['zap-oldest-one', 'zap-oldest-batch', 'free-vcpu-caches', 'none']).optional(),
+  rmapRecycleThreshold: z.number().int().positive().optional(),
+  nonPresentBit63: z.boolean().optional(),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    format: z.literal('kvm-mmu-scenario/1'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    options: kernelOptionsSchema.default({}),
+    vm: z
+      .strictObject({
+        memslots: z
+          .array(
+            z.strictObject({
+              baseGfn: gfn,
+              npages: z
+                .number()
+                .int()
+                .min(1)
+                .max(2 ** 26),
+            }),
+          )
+          .min(1),
+        vcpus: z.number().int().min(1).max(64).default(1),
+        nMaxMmuPages: z.number().int().min(1).optional(),
+        guestTablesGfn: gfn.optional(),
+        rmapHeads: z.number().int().min(1).max(64).optional(),
+      })
+      .default({ memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1 }),
+    ops: z.array(scenarioOp),
+  })
+  .superRefine((s, ctx) => {
+    const slots = [...s.vm.memslots].sort((a, b) => a.baseGfn - b.baseGfn);
+    for (let i = 1; i < slots.length; i++) {
+      if (slots[i]!.baseGfn < slots[i - 1]!.baseGfn + slots[i - 1]!.npages) {
+        ctx.addIssue({ code: 'custom', path: ['vm', 'memslots'], message: 'memslots overlap' });
+      }
+    }
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioOp = z.infer<typeof scenarioOp>;
+
+/** One problem with a document: where (a JSON path like `ops[3].gfn`) and what was expected. */
+export interface ScenarioProblem {
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : (out ? '.' : '') + String(p);
+  return out || '(document)';
+}
+
+export function parseScenario(
+  doc: unknown,
+): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
+  const r = scenarioSchema.safeParse(doc);
+  if (r.success) return { ok: true, scenario: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  };
+}
