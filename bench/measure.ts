@@ -8,6 +8,8 @@ export interface BenchResult {
   ops: number;
   /** JS heap plus typed-array memory held by the workload's result, in MB. */
   heapMB: number;
+  /** Figures particular to a workload. */
+  extra?: Record<string, number>;
 }
 
 /** The last run's result, kept reachable while its memory is read. */

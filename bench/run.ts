@@ -5,10 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { cBaseline } from './cBaseline';
 import type { BenchResult } from './measure';
+import { mmuBenches } from './mmuBench';
 import { rmapBenches } from './rmapBench';
 
 const results: BenchResult[] = [];
-results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline());
+results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline(), ...mmuBenches());
 
 const byName = Object.fromEntries(
   results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]),

@@ -11,7 +11,7 @@ export function checkRmapHead(L: PteLists, h: number): void {
   if (val === 0) return;
   if (!(val & KVM_RMAP_MANY)) {
     if (val % 8 !== 0) fail('single-is-pointer', `head ${h} holds ${val}, not an SPTE pointer`);
-    if (L.ownerOf(val) !== h)
+    if (L.ownerIndex && L.ownerOf(val) !== h)
       fail('owner-index', `head ${h}: SPTE ${fmtPtr(val)} indexed under ${L.ownerOf(val)}`);
     return;
   }
@@ -43,7 +43,7 @@ export function checkRmapHead(L: PteLists, h: number): void {
       const s = L.sptes[d * ext + i]!;
       if (seen.has(s)) fail('no-duplicates', `head ${h}: SPTE ${fmtPtr(s)} twice`);
       seen.add(s);
-      if (L.ownerOf(s) !== h)
+      if (L.ownerIndex && L.ownerOf(s) !== h)
         fail('owner-index', `head ${h}: SPTE ${fmtPtr(s)} indexed under ${L.ownerOf(s)}`);
     }
   }

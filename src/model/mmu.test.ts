@@ -153,6 +153,12 @@ describe('zapping', () => {
     expect(r.cost.tlbFlushes).toBe(1);
   });
 
+  it('refuses a duplicate on the free-standing heads', () => {
+    const w = world({});
+    apply(w, { op: 'add', head: 0, spte: 8 });
+    expect(() => applyMmuOp(w, { op: 'add', head: 2, spte: 8 })).toThrow(/already in rmap head 0/);
+  });
+
   it('refuses an op on what does not exist, changing nothing', () => {
     const w = world({ tdp: true, tdpMmu: false });
     expect(() => applyMmuOp(w, { op: 'zap', page: 99 })).toThrow(KvmBugError);

@@ -9,6 +9,7 @@ import { MmuRecorder, type MmuStep } from './mmuEvents';
 import { kvmMmuPageFault, type FaultKind } from './pageTable';
 import { pagesPerEntry } from './spte';
 import type { OpCost } from './costs';
+import { forEachRmapSpte } from './rmap';
 import { applyRmapOp, type RmapOp } from './rmapOps';
 import { mmuShrinkScan } from './shrinker';
 import { kvmMmuSlotTrySplitHugePages, type SplitReport } from './split';
@@ -96,6 +97,24 @@ export class MmuWorld {
     this.scratchBase = this.vm.lists.allocHeads(this.scratchHeads);
   }
 
+  /**
+   * The VM's lists keep no owner index, so the free-standing heads check "never add a present
+   * SPTE" by looking: they are short, and only rmap-only scenarios use them.
+   */
+  refuseDuplicate(spte: number): void {
+    for (let h = 0; h < this.scratchHeads; h++) {
+      forEachRmapSpte(this.vm.lists, this.scratchBase + h, (s) => {
+        if (s === spte)
+          throw new KvmBugError(
+            'pte_list_add: SPTE already in an rmap',
+            h,
+            spte,
+            `pte_list_add: SPTE 0x${spte.toString(16)} is already in rmap head ${h}`,
+          );
+      });
+    }
+  }
+
   /** Address spaces a fork has not used yet. */
   takeAddressSpaces(n: number): number {
     const first = this.nextAs;
@@ -145,6 +164,7 @@ function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
     case 'iterate': {
       if (op.head < 0 || op.head >= w.scratchHeads)
         throw refuse(`rmap head ${op.head} does not exist (0..${w.scratchHeads - 1})`);
+      if (op.op === 'add') w.refuseDuplicate(op.spte);
       const r = applyRmapOp(vm.lists, { ...op, head: w.scratchBase + op.head }, { record });
       return {
         summary: `${op.op} on head ${op.head}` + (r.ret === null ? '' : ` = ${r.ret}`),

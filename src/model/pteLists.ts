@@ -55,9 +55,12 @@ export class PteLists {
 
   /**
    * Model bookkeeping, not kernel state: which head each SPTE is in (head + 1, 0 = none), so the
-   * kernel's "never add a present SPTE" rule is checked in O(1) without walking the chain.
+   * kernel's "never add a present SPTE" rule is checked in O(1) without walking the chain. Dense
+   * over pointer values, so a VM (whose MMU never adds a present SPTE, and whose pointers are
+   * sparse) goes without it: see `ownerIndex`.
    */
   owner = new Int32Array(1024);
+  readonly ownerIndex: boolean;
 
   // The current operation's cost, reset by beginOp; flat counters because every access bumps one.
   costVisited = 0;
@@ -71,8 +74,9 @@ export class PteLists {
   private lineStamp: Int32Array<ArrayBuffer>;
   private opGen = 0;
 
-  constructor(variant: PteListVariantName | PteListVariant) {
+  constructor(variant: PteListVariantName | PteListVariant, opts: { ownerIndex?: boolean } = {}) {
     this.variant = typeof variant === 'string' ? PTE_LIST_VARIANTS[variant] : variant;
+    this.ownerIndex = opts.ownerIndex ?? true;
     this.ext = this.variant.ext;
     const { layout } = this.variant;
     this.descSize = layout.size;
@@ -101,7 +105,8 @@ export class PteLists {
    */
   reserve(descs: number, maxSpte: number): void {
     if (descs > this.more.length) this.growDescs(descs);
-    if (maxSpte >>> 3 >= this.owner.length) this.owner = grow(this.owner, (maxSpte >>> 3) + 1);
+    if (this.ownerIndex && maxSpte >>> 3 >= this.owner.length)
+      this.owner = grow(this.owner, (maxSpte >>> 3) + 1);
   }
 
   /** Gives back one empty head. */
@@ -176,12 +181,14 @@ export class PteLists {
     return this.descsAllocated - this.descsFreed;
   }
 
+  /** The head `spte` is in, or -1 (always -1 without the owner index). */
   ownerOf(spte: number): number {
     const i = spte >>> 3;
     return i < this.owner.length ? this.owner[i]! - 1 : -1;
   }
 
   setOwner(spte: number, head: number): void {
+    if (!this.ownerIndex) return;
     const i = spte >>> 3;
     if (i >= this.owner.length) this.owner = grow(this.owner, i + 1);
     this.owner[i] = head + 1;

@@ -71,6 +71,19 @@ describe('pte_list_remove', () => {
     },
   );
 
+  it.each(ALL)('%s without the owner index: the search itself refuses, before any write', (v) => {
+    const L = new PteLists(v, { ownerIndex: false });
+    L.allocHeads(2);
+    for (let i = 1; i <= 20; i++) pteListAdd(L, 0, ptr(i));
+    pteListAdd(L, 1, ptr(50));
+    const before = JSON.stringify([headState(L, 0), headState(L, 1)]);
+    expect(() => applyRmapOp(L, { op: 'remove', head: 0, spte: ptr(21) })).toThrow(KvmBugError);
+    expect(() => applyRmapOp(L, { op: 'remove', head: 1, spte: ptr(51) })).toThrow(
+      /not in rmap head 1/,
+    );
+    expect(JSON.stringify([headState(L, 0), headState(L, 1)])).toBe(before);
+  });
+
   it('tail_count fills the hole from the head descriptor, spte_count from the same one', () => {
     for (const v of ['tail_count', 'spte_count'] as const) {
       const L = listWith(v, 30);

@@ -13,7 +13,7 @@ import { KVM_RMAP_MANY, NO_DESC, PteLists, descOfVal, descPtr } from './pteLists
 export function pteListAdd(L: PteLists, h: number, spte: number): number {
   L.beginOp();
   checkSptePtr(h, spte);
-  if (L.ownerOf(spte) >= 0) throw alreadyPresent(L, h, spte);
+  if (L.ownerIndex && L.ownerOf(spte) >= 0) throw alreadyPresent(L, h, spte);
   const ret = L.tailCountVariant ? addToHead(L, h, spte) : addAppending(L, h, spte);
   L.setOwner(spte, h);
   L.rec?.ret('pte_list_add', h, ret);
@@ -115,11 +115,16 @@ export function pteListRemove(L: PteLists, h: number, spte: number): void {
   removeSpte(L, h, spte, 'pte_list_remove');
 }
 
+/**
+ * Refusals happen before any write: with the owner index up front, without it (a VM's lists) at
+ * the end of the read-only search, where the kernel hits its BUG().
+ */
 function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
-  if (L.ownerOf(spte) !== h) throw notPresent(L, h, spte);
+  if (L.ownerIndex && L.ownerOf(spte) !== h) throw notPresent(L, h, spte);
   const val = readHead(L, h, fn);
-  L.setOwner(spte, -1);
   if (!(val & KVM_RMAP_MANY)) {
+    if (val !== spte) throw notPresent(L, h, spte);
+    L.setOwner(spte, -1);
     L.headVal[h] = 0;
     L.rec?.setHead(fn, h, 0);
     return;
@@ -145,12 +150,15 @@ function removeSpte(L: PteLists, h: number, spte: number, fn: RmapFn): void {
       if (found) break;
     }
     L.touchSlots(d, Math.min(i + 1, n));
-    if (found) return removeEntry(L, h, d, i, prev);
+    if (found) {
+      L.setOwner(spte, -1);
+      return removeEntry(L, h, d, i, prev);
+    }
     L.touch(d, L.moreOff);
     prev = d;
     d = L.more[d]!;
   }
-  throw new Error('unreachable: owner index and chain disagree'); // caught by invariants first
+  throw notPresent(L, h, spte);
 }
 
 /** pte_list_desc_remove_entry: fill slot i of `d` and free a descriptor that empties. */

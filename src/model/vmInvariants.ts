@@ -6,12 +6,20 @@
 import { InvariantError } from './errors';
 import { checkRmapHead } from './invariants';
 import { sptepOf } from './mmuPage';
+import { forEachRmapSpte } from './rmap';
 import { pteListCountQuiet } from './rmapStats';
 import { SPTE_ENT_PER_PAGE, isLastSpte, isPresent } from './spte';
 import { entryGfn, spteFlags, spteTarget } from './sptes';
 import type { Kvm } from './vm';
 
 export function checkVm(vm: Kvm): void {
+  // Which head holds each SPTE pointer, from the lists themselves (the VM keeps no owner index).
+  const holder = new Map<number, number>();
+  const collect = (h: number) => forEachRmapSpte(vm.lists, h, (s) => holder.set(s, h));
+  for (const slot of vm.memslots)
+    for (let l = 0; l < 3; l++)
+      for (let k = 0; k < slot.rmapLen[l]!; k++) collect(slot.rmapBase[l]! + k);
+  for (const sp of vm.livePages()) collect(sp.parentPtes);
   let shadowPages = 0;
   let leaves = 0;
   let links = 0;
@@ -27,7 +35,7 @@ export function checkVm(vm: Kvm): void {
       if (isLastSpte(f, sp.level)) {
         leaves++;
         const head = vm.gfnToRmap(entryGfn(vm, sp, i), sp.level);
-        if (vm.lists.ownerOf(sptep) !== head)
+        if (holder.get(sptep) !== head)
           fail(
             'leaf-in-rmap',
             `page ${sp.id} entry ${i} is not in the rmap of gfn 0x${entryGfn(vm, sp, i).toString(16)}`,
@@ -37,7 +45,7 @@ export function checkVm(vm: Kvm): void {
         const child = vm.pages[spteTarget(vm, sp, i)];
         if (!child || child.zapped)
           fail('link-to-live-page', `page ${sp.id} entry ${i} links to a freed page`);
-        if (vm.lists.ownerOf(sptep) !== child.parentPtes)
+        if (holder.get(sptep) !== child.parentPtes)
           fail(
             'link-in-parent_ptes',
             `page ${sp.id} entry ${i} is not in page ${child.id}'s parent_ptes`,

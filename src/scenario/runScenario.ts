@@ -103,16 +103,14 @@ export function figures(run: ScenarioRun): ScenarioFigures {
   return {
     options: vm.opts,
     memory: memoryReport(vm),
-    caches: vm
-      .allCaches()
-      .map((c) => ({
-        name: c.name,
-        nobjs: c.nobjs,
-        capacity: c.capacity,
-        min: c.min,
-        bytes: c.bytes,
-        emergencyAllocs: c.emergencyAllocs,
-      })),
+    caches: vm.allCaches().map((c) => ({
+      name: c.name,
+      nobjs: c.nobjs,
+      capacity: c.capacity,
+      min: c.min,
+      bytes: c.bytes,
+      emergencyAllocs: c.emergencyAllocs,
+    })),
     pages: pageCounts(vm),
     rmap: rmapReport(vm),
     costs,
