@@ -188,3 +188,32 @@ describe('shrinker', () => {
     expect(w.vm.vcpus[0]!.caches.shadowPage.nobjs).toBe(0);
   });
 });
+
+describe('split of a huge SPTE whose child page already exists', () => {
+  const aliased = (opts: Partial<KernelOptions>) => {
+    const w = world({ tdp: true, tdpMmu: true, ...opts });
+    // L2 #0: L1 maps 1 GiB, the host only 4 KiB: a direct level-2 page links a level-1 page.
+    // L2 #1 (another nested root): the same L1 gigabyte, host-backed by 1 GiB: a huge SPTE.
+    apply(
+      w,
+      { op: 'fault', kind: 'nested', gfn: GiB, gva: 0, as: 0, level: 3, hostLevel: 1 },
+      { op: 'fault', kind: 'nested', gfn: GiB, gva: 0, as: 1, level: 3, hostLevel: 3 },
+    );
+    return w;
+  };
+
+  it('reuses it, and flushes the range because it holds a non-leaf entry (6.0 to early 2026)', () => {
+    const w = aliased({});
+    const r = apply(w, { op: 'split', targetLevel: 2 });
+    expect(r.split!.reusedPages).toBe(1);
+    expect(r.split!.newPages).toBe(0);
+    expect(r.cost.rangeFlushes).toBe(1);
+    expect(r.cost.tlbFlushes).toBe(0);
+  });
+
+  it('flushes the whole VM after 0cb2af2ea66a', () => {
+    const r = apply(aliased({ splitLinkZapsAndFlushesAll: true }), { op: 'split', targetLevel: 2 });
+    expect(r.cost.tlbFlushes).toBe(1);
+    expect(r.cost.rangeFlushes).toBe(0);
+  });
+});

@@ -209,7 +209,12 @@ export function vcpuPageCaches(vcpu: KvmVcpu): ShadowPageCaches {
  * One page fault, start to end. Throws KvmBugError where the kernel would refuse (a gfn outside
  * every memslot: the kernel would emulate MMIO instead), before changing anything.
  */
-export function kvmMmuPageFault(vm: Kvm, req: FaultRequest, guest: GuestTables | null): KvmMmuPage {
+export function kvmMmuPageFault(
+  vm: Kvm,
+  asked: FaultRequest,
+  guest: GuestTables | null,
+): KvmMmuPage {
+  const req = { ...asked, gfn: faultGfn(asked) };
   const vcpu = vm.vcpus[req.vcpu];
   if (!vcpu) throw new KvmBugError('no such vCPU', -1, 0, `vCPU ${req.vcpu} does not exist`);
   if (!vm.memslotOf(req.gfn)) {
@@ -241,6 +246,16 @@ export function kvmMmuPageFault(vm: Kvm, req: FaultRequest, guest: GuestTables |
   }
   const root = loadRoot(vm, vcpu, req, guest);
   return tdpMmu ? tdpMmuMap(vm, root, req) : shadowMap(vm, vcpu, root, req, guest);
+}
+
+/**
+ * The gfn the faulting page maps. A guest huge page maps a whole aligned range, so within it the
+ * offset comes from the faulting address: `gfn` picks the guest page, `gva` the 4 KiB inside it.
+ */
+export function faultGfn(req: FaultRequest): number {
+  if (req.kind === 'tdp' || req.gva === undefined) return req.gfn;
+  const size = pagesPerEntry(req.level ?? 1);
+  return req.gfn - (req.gfn % size) + (req.gva % size);
 }
 
 /** make_mmu_pages_available: below KVM_MIN_FREE_MMU_PAGES, zap oldest pages up to KVM_REFILL_PAGES free. */

@@ -87,16 +87,19 @@ export function zapPage(vm: Kvm, sp: KvmMmuPage): number {
   return n;
 }
 
-/** kvm_mmu_zap_oldest_mmu_pages: from the tail of active_mmu_pages, skipping roots. */
+/**
+ * kvm_mmu_zap_oldest_mmu_pages: from the tail of active_mmu_pages, skipping roots. The kernel
+ * restarts its walk when a zap took other pages with it; walking a snapshot and skipping pages
+ * already zapped visits the same pages in the same order.
+ */
 export function zapOldestMmuPages(vm: Kvm, nrToZap: number, fn: MmuFn): number {
   const invalid: KvmMmuPage[] = [];
+  const oldestFirst: KvmMmuPage[] = [];
+  for (let sp = vm.oldest; sp; sp = sp.newer) oldestFirst.push(sp);
   let total = 0;
-  for (let sp = vm.oldest; sp && total < nrToZap;) {
-    const newer = sp.newer;
+  for (const sp of oldestFirst) {
+    if (total >= nrToZap) break;
     if (sp.rootCount === 0 && !sp.zapped) total += prepareZapPage(vm, sp, invalid, fn);
-    // Zapping children may have zapped `newer` too: restart from the tail then (the kernel's "unstable").
-    sp = newer && newer.zapped ? vm.oldest : newer;
-    while (sp && sp.zapped) sp = sp.newer;
   }
   commitZapPage(vm, invalid);
   return total;
