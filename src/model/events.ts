@@ -62,11 +62,15 @@ export class StepRecorder {
   clear(): void {
     this.steps.length = 0;
   }
+  /** Where every step goes; a VM's recorder forwards them into its own stream instead. */
+  protected emit(step: RmapStep): void {
+    this.steps.push(step);
+  }
   readHead(fn: RmapFn, head: number, val: number): void {
-    this.steps.push({ k: 'readHead', fn, head, val });
+    this.emit({ k: 'readHead', fn, head, val });
   }
   walk(fn: RmapFn, head: number, desc: DescId, index: number): void {
-    this.steps.push({ k: 'walk', fn, head, desc, index });
+    this.emit({ k: 'walk', fn, head, desc, index });
   }
   compare(
     fn: RmapFn,
@@ -76,22 +80,22 @@ export class StepRecorder {
     spte: number,
     match: boolean,
   ): void {
-    this.steps.push({ k: 'compare', fn, head, desc, slot, spte, match });
+    this.emit({ k: 'compare', fn, head, desc, slot, spte, match });
   }
   readCount(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
-    this.steps.push({ k: 'readCount', fn, head, desc, spteCount, tailCount });
+    this.emit({ k: 'readCount', fn, head, desc, spteCount, tailCount });
   }
   ret(fn: RmapFn, head: number, value: number | null): void {
-    this.steps.push({ k: 'return', fn, head, value });
+    this.emit({ k: 'return', fn, head, value });
   }
   alloc(fn: RmapFn, head: number, desc: DescId): void {
-    this.steps.push({ k: 'alloc', fn, head, desc });
+    this.emit({ k: 'alloc', fn, head, desc });
   }
   writeSlot(fn: RmapFn, head: number, desc: DescId, slot: number, spte: number): void {
-    this.steps.push({ k: 'writeSlot', fn, head, desc, slot, spte });
+    this.emit({ k: 'writeSlot', fn, head, desc, slot, spte });
   }
   setCounts(fn: RmapFn, head: number, desc: DescId, spteCount: number, tailCount: number): void {
-    this.steps.push({ k: 'setCounts', fn, head, desc, spteCount, tailCount });
+    this.emit({ k: 'setCounts', fn, head, desc, spteCount, tailCount });
   }
   moveEntry(
     fn: RmapFn,
@@ -102,15 +106,15 @@ export class StepRecorder {
     toSlot: number,
     spte: number,
   ): void {
-    this.steps.push({ k: 'moveEntry', fn, head, from, fromSlot, to, toSlot, spte });
+    this.emit({ k: 'moveEntry', fn, head, from, fromSlot, to, toSlot, spte });
   }
   setMore(fn: RmapFn, head: number, desc: DescId, more: DescId | null): void {
-    this.steps.push({ k: 'setMore', fn, head, desc, more });
+    this.emit({ k: 'setMore', fn, head, desc, more });
   }
   setHead(fn: RmapFn, head: number, val: number): void {
-    this.steps.push({ k: 'setHead', fn, head, val });
+    this.emit({ k: 'setHead', fn, head, val });
   }
   free(fn: RmapFn, head: number, desc: DescId): void {
-    this.steps.push({ k: 'free', fn, head, desc });
+    this.emit({ k: 'free', fn, head, desc });
   }
 }

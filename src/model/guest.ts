@@ -3,6 +3,7 @@
  * CR3, or L1's nested page-table root for an L2) and a guest address, which gfn holds the table
  * at each level. Tables are placed on first use from `tableGfnBase` upward, one gfn each.
  */
+import { copyFields } from './clone';
 import { pagesPerEntry } from './spte';
 
 export class GuestTables {
@@ -14,6 +15,10 @@ export class GuestTables {
     readonly rootLevel: number,
   ) {
     this.next = tableGfnBase;
+  }
+
+  clone(): GuestTables {
+    return copyFields(this);
   }
 
   /** The gfn of the guest table at `level` that translates guest page `gva` in space `as`. */

@@ -217,3 +217,54 @@ describe('split of a huge SPTE whose child page already exists', () => {
     expect(r.cost.rangeFlushes).toBe(0);
   });
 });
+
+describe('clone (timeline checkpoints)', () => {
+  it('gives an independent copy that continues exactly like the original', () => {
+    const ops: MmuOp[] = [
+      { op: 'fault', kind: 'tdp', gfn: 0, count: 700 },
+      { op: 'zap_gfn', gfn: 5 },
+      { op: 'fault', kind: 'tdp', gfn: 0x900, level: 2, hostLevel: 2 },
+      { op: 'write_protect', gfn: 7 },
+    ];
+    const a = world({ tdp: true, tdpMmu: false });
+    apply(a, ops[0]!, ops[1]!);
+    const b = a.clone();
+    apply(a, ops[2]!, ops[3]!);
+    apply(b, ops[2]!, ops[3]!);
+    expect(memoryReport(b.vm)).toEqual(memoryReport(a.vm));
+    expect(rmapReport(b.vm)).toEqual(rmapReport(a.vm));
+    expect(b.vm.stats).toEqual(a.vm.stats);
+    // Zapping in the copy leaves the original alone.
+    const page = [...b.vm.livePages()].find((p) => p.level === 1)!.id;
+    apply(b, { op: 'zap', page });
+    expect(a.vm.pages[page]).toBeDefined();
+    expect(pageCounts(a.vm).total).toBe(pageCounts(b.vm).total + 1);
+    checkVm(a.vm);
+  });
+});
+
+describe('micro-step recording', () => {
+  it('stops the model after step k, leaving the state between two micro-steps', async () => {
+    const { MmuRecorder, Paused } = await import('./mmuEvents');
+    const base = world({ tdp: true, tdpMmu: false });
+    const counter = new MmuRecorder({ keep: false });
+    applyMmuOp(base.clone(), { op: 'fault', kind: 'tdp', gfn: 3 }, { recorder: counter });
+    const all = new MmuRecorder();
+    applyMmuOp(base.clone(), { op: 'fault', kind: 'tdp', gfn: 3 }, { recorder: all });
+    expect(all.steps).toHaveLength(counter.count);
+    expect(all.steps[0]!.k).toBe('op');
+    const k = all.steps.findIndex((s) => s.k === 'setSpte' && s.fn === 'mmu_set_spte');
+    const mid = base.clone();
+    expect(() =>
+      applyMmuOp(
+        mid,
+        { op: 'fault', kind: 'tdp', gfn: 3 },
+        { recorder: new MmuRecorder({ stopAfter: k + 1 }) },
+      ),
+    ).toThrow(Paused);
+    // The leaf is written, its rmap_add has not happened yet.
+    expect(rmapReport(mid.vm).entries).toBe(0);
+    expect(mid.vm.stats.leafSptesSet).toBe(0);
+    expect(pageCounts(mid.vm).total).toBe(4);
+  });
+});

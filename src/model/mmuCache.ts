@@ -35,6 +35,10 @@ export class KvmMmuMemoryCache {
     readonly wantCapacity: number,
   ) {}
 
+  clone(): KvmMmuMemoryCache {
+    return Object.assign(Object.create(KvmMmuMemoryCache.prototype) as KvmMmuMemoryCache, this);
+  }
+
   /**
    * __kvm_mmu_topup_memory_cache(mc, capacity, min): nothing if nobjs >= min, else fill to
    * capacity. Returns how many objects it allocated. The model's allocations never fail.

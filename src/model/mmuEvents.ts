@@ -2,9 +2,13 @@
  * Micro-steps of the shadow MMU's operations (fault, zap, split, shrink), one kernel action
  * each, named by the function it happens in. rmap list work nests the list's own RmapSteps.
  */
-import type { RmapStep } from './events';
+import { StepRecorder, type RmapStep } from './events';
 
 export type MmuFn =
+  | 'kvm_mmu_page_fault'
+  | 'kvm_mmu_slot_try_split_huge_pages'
+  | 'kvm_mmu_slot_gfn_write_protect'
+  | 'pte_list'
   | 'mmu_topup_memory_caches'
   | 'topup_split_caches'
   | 'kvm_mmu_get_shadow_page'
@@ -27,6 +31,10 @@ export type MmuFn =
   | 'make_mmu_pages_available';
 
 export type MmuStep =
+  /** The start of a model operation: every op has at least this one step. */
+  | { k: 'op'; fn: MmuFn; text: string }
+  /** A step inside a pte_list operation (rmap or parent_ptes), in the order it happened. */
+  | { k: 'list'; fn: MmuFn; step: RmapStep }
   | { k: 'topup'; fn: MmuFn; cache: string; added: number; nobjs: number }
   | { k: 'lockDrop'; fn: MmuFn; why: string }
   | {
@@ -59,7 +67,6 @@ export type MmuStep =
       sptep: number;
       ret: number | null;
       descsAllocated: number;
-      steps: RmapStep[];
     }
   | {
       k: 'parentPte';
@@ -67,7 +74,6 @@ export type MmuStep =
       op: 'add' | 'remove';
       page: number;
       sptep: number;
-      steps: RmapStep[];
     }
   | { k: 'recycle'; fn: MmuFn; gfn: number; level: number; count: number }
   | { k: 'zapPage'; fn: MmuFn; page: number }
@@ -78,9 +84,63 @@ export type MmuStep =
   | { k: 'refuse'; fn: MmuFn; gfn: number; level: number; errno: string }
   | { k: 'note'; fn: MmuFn; text: string };
 
+/** Thrown by a recorder told to stop: the model is left exactly after that step. */
+export class Paused extends Error {
+  constructor() {
+    super('paused');
+  }
+}
+
+export interface RecorderOptions {
+  /** Keep steps whose index is in [from, to); default: keep all. */
+  keep?: { from: number; to: number } | false;
+  /** Throw Paused right after this many steps (the model holds the state after them). */
+  stopAfter?: number;
+}
+
+/**
+ * One flat stream of micro-steps for a model op: MMU steps and, in between, the steps of every
+ * pte_list operation it runs. It can only count (keep: false), keep a window, or stop the model
+ * after step k so the state between two micro-steps can be looked at.
+ */
 export class MmuRecorder {
   readonly steps: MmuStep[] = [];
+  /** Index of the first kept step. */
+  firstKept = -1;
+  count = 0;
+  private readonly from: number;
+  private readonly to: number;
+  private readonly stopAfter: number;
+
+  constructor(opts: RecorderOptions = {}) {
+    this.from = opts.keep === false ? 0 : (opts.keep?.from ?? 0);
+    this.to = opts.keep === false ? 0 : (opts.keep?.to ?? Infinity);
+    this.stopAfter = opts.stopAfter ?? -1;
+  }
+
   push(step: MmuStep): void {
-    this.steps.push(step);
+    const n = this.count++;
+    if (n >= this.from && n < this.to) {
+      if (this.firstKept < 0) this.firstKept = n;
+      this.steps.push(step);
+    }
+    if (this.count === this.stopAfter) throw new Paused();
+  }
+
+  /** A pte_list recorder whose steps land in this stream. */
+  list(fn: MmuFn): StepRecorder {
+    return new ListForwarder(this, fn);
+  }
+}
+
+class ListForwarder extends StepRecorder {
+  constructor(
+    private readonly into: MmuRecorder,
+    private readonly fn: MmuFn,
+  ) {
+    super();
+  }
+  protected override emit(step: RmapStep): void {
+    this.into.push({ k: 'list', fn: this.fn, step });
   }
 }

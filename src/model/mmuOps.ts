@@ -5,7 +5,7 @@
  */
 import { KvmBugError } from './errors';
 import { GuestTables } from './guest';
-import { MmuRecorder, type MmuStep } from './mmuEvents';
+import { MmuRecorder, type MmuFn, type MmuStep } from './mmuEvents';
 import { kvmMmuPageFault, type FaultKind } from './pageTable';
 import { pagesPerEntry } from './spte';
 import type { OpCost } from './costs';
@@ -115,6 +115,14 @@ export class MmuWorld {
     }
   }
 
+  /** An independent copy: a timeline checkpoint. */
+  clone(): MmuWorld {
+    return Object.assign(Object.create(MmuWorld.prototype) as MmuWorld, this, {
+      vm: this.vm.clone(),
+      guest: this.guest.clone(),
+    });
+  }
+
   /** Address spaces a fork has not used yet. */
   takeAddressSpaces(n: number): number {
     const first = this.nextAs;
@@ -123,16 +131,25 @@ export class MmuWorld {
   }
 }
 
-export function applyMmuOp(w: MmuWorld, op: MmuOp, opts: { record?: boolean } = {}): MmuOpResult {
+/**
+ * `record` keeps every micro-step; `recorder` gives one of your own (to count steps only, keep a
+ * window, or stop the model after step k: see MmuRecorder).
+ */
+export function applyMmuOp(
+  w: MmuWorld,
+  op: MmuOp,
+  opts: { record?: boolean; recorder?: MmuRecorder } = {},
+): MmuOpResult {
   const vm = w.vm;
   const before = {
     ...vm.stats,
     descsAllocated: vm.lists.descsAllocated,
     descsFreed: vm.lists.descsFreed,
   };
-  vm.rec = opts.record ? new MmuRecorder() : null;
+  vm.rec = opts.recorder ?? (opts.record ? new MmuRecorder() : null);
+  vm.rec?.push({ k: 'op', fn: OP_ENTRY[op.op], text: opLabel(op) });
   try {
-    const out = run(w, op, opts.record ?? false);
+    const out = run(w, op);
     const s = vm.stats;
     const cost: MmuOpCost = {
       pagesCreated: s.pagesCreated - before.pagesCreated,
@@ -153,7 +170,7 @@ export function applyMmuOp(w: MmuWorld, op: MmuOp, opts: { record?: boolean } = 
 
 type Outcome = Omit<MmuOpResult, 'cost' | 'steps'>;
 
-function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
+function run(w: MmuWorld, op: MmuOp): Outcome {
   const vm = w.vm;
   vm.opIndex++;
   switch (op.op) {
@@ -165,7 +182,11 @@ function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
       if (op.head < 0 || op.head >= w.scratchHeads)
         throw refuse(`rmap head ${op.head} does not exist (0..${w.scratchHeads - 1})`);
       if (op.op === 'add') w.refuseDuplicate(op.spte);
-      const r = applyRmapOp(vm.lists, { ...op, head: w.scratchBase + op.head }, { record });
+      const r = applyRmapOp(
+        vm.lists,
+        { ...op, head: w.scratchBase + op.head },
+        { recorder: vm.rec?.list(RMAP_FN[op.op]) },
+      );
       return {
         summary: `${op.op} on head ${op.head}` + (r.ret === null ? '' : ` = ${r.ret}`),
         ret: r.ret,
@@ -175,7 +196,11 @@ function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
     case 'rmap_count': {
       const head = vm.gfnToRmap(op.gfn, op.level ?? 1);
       if (head < 0) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
-      const r = applyRmapOp(vm.lists, { op: 'count', head }, { record });
+      const r = applyRmapOp(
+        vm.lists,
+        { op: 'count', head },
+        { recorder: vm.rec?.list('rmap_add') },
+      );
       return {
         summary: `pte_list_count(rmap of gfn 0x${op.gfn.toString(16)}) = ${r.ret}`,
         ret: r.ret,
@@ -252,6 +277,66 @@ function run(w: MmuWorld, op: MmuOp, record: boolean): Outcome {
       const r = mmuShrinkScan(vm, op.nrToScan);
       return { summary: `${r.how}: ${r.pagesZapped} page(s), ${r.bytesFreed} bytes` };
     }
+  }
+}
+
+/** The kernel function each op enters by. */
+const OP_ENTRY: Record<MmuOp['op'], MmuFn> = {
+  add: 'pte_list',
+  remove: 'pte_list',
+  count: 'pte_list',
+  destroy: 'pte_list',
+  iterate: 'pte_list',
+  rmap_count: 'pte_list',
+  fault: 'kvm_mmu_page_fault',
+  fork: 'kvm_mmu_page_fault',
+  zap: 'kvm_mmu_prepare_zap_page',
+  zap_gfn: 'kvm_zap_gfn_range',
+  write_protect: 'kvm_mmu_slot_gfn_write_protect',
+  split: 'kvm_mmu_slot_try_split_huge_pages',
+  shrink: 'mmu_shrink_scan',
+};
+
+const RMAP_FN = {
+  add: 'rmap_add',
+  remove: 'drop_spte',
+  count: 'rmap_add',
+  destroy: 'kvm_zap_gfn_range',
+  iterate: 'rmap_write_protect',
+} as const;
+
+const hex = (n: number) => '0x' + n.toString(16);
+
+/** A short label for an op: the timeline's and the scrubber's name for it. */
+export function opLabel(op: MmuOp): string {
+  switch (op.op) {
+    case 'add':
+    case 'remove':
+      return `${op.op} 0x${op.spte.toString(16)} on head ${op.head}`;
+    case 'count':
+    case 'destroy':
+    case 'iterate':
+      return `${op.op} head ${op.head}`;
+    case 'fault':
+      return (
+        `fault ${op.kind} gfn ${hex(op.gfn)}` +
+        (op.count && op.count > 1 ? ` x${op.count}` : '') +
+        (op.level && op.level > 1 ? ` L${op.level}` : '')
+      );
+    case 'fork':
+      return `fork x${op.count} gfn ${hex(op.gfn)}`;
+    case 'zap':
+      return `zap page ${op.page}`;
+    case 'zap_gfn':
+      return `zap gfn ${hex(op.gfn)}`;
+    case 'write_protect':
+      return `write-protect gfn ${hex(op.gfn)}`;
+    case 'split':
+      return `eager split memslot ${op.memslot ?? 0}`;
+    case 'shrink':
+      return 'shrink';
+    case 'rmap_count':
+      return `count rmap of gfn ${hex(op.gfn)}`;
   }
 }
 

@@ -36,6 +36,11 @@ export class KvmMmuPage {
     readonly createdAtOp: number,
   ) {}
 
+  /** A copy with the same fields; `newer`/`older` are relinked by the VM's clone. */
+  clone(): KvmMmuPage {
+    return Object.assign(Object.create(KvmMmuPage.prototype) as KvmMmuPage, this);
+  }
+
   get level(): number {
     return this.role.level;
   }

@@ -1,6 +1,7 @@
 import { CACHE_LINE_BYTES, PTE_LIST_VARIANTS } from './pteListVariant';
 import type { PteListVariant, PteListVariantName } from './pteListVariant';
 import type { OpCost } from './costs';
+import { copyFields } from './clone';
 import type { StepRecorder } from './events';
 
 /** Bit 0 of kvm_rmap_head.val: set = the rest points at a pte_list_desc (KVM_RMAP_MANY). */
@@ -87,6 +88,11 @@ export class PteLists {
     this.tailCountVariant = this.variant.tailCount;
     this.sptes = new Int32Array(64 * this.ext);
     this.lineStamp = new Int32Array(lineCount(64, this.descSize));
+  }
+
+  /** An independent copy (a timeline checkpoint); not recording. */
+  clone(): PteLists {
+    return copyFields<PteLists>(this, { rec: null });
   }
 
   /** Reserves `n` empty heads and returns the first one's number. */

@@ -27,12 +27,14 @@ export interface RmapOpResult {
 
 export interface ApplyOptions {
   record?: boolean;
+  /** Record into this recorder instead (a VM forwards list steps into its own stream). */
+  recorder?: StepRecorder | null;
   checkInvariants?: boolean;
 }
 
 /** Applies `op`. On a KvmBugError nothing changed and the error propagates. */
 export function applyRmapOp(L: PteLists, op: RmapOp, opts: ApplyOptions = {}): RmapOpResult {
-  const rec = opts.record ? new StepRecorder() : null;
+  const rec = opts.recorder ?? (opts.record ? new StepRecorder() : null);
   L.rec = rec;
   try {
     let ret: number | null = null;

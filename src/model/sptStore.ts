@@ -5,6 +5,7 @@
  * 100,000-way guest fork makes 400,000 pages with one entry each; whole 512-entry arrays would
  * cost the fork over a gigabyte. An entry costs 9 bytes (flags, target, gfn), no object.
  */
+import { copyFields } from './clone';
 import { SPTE_ENT_PER_PAGE } from './spte';
 
 const CHUNK = 16;
@@ -20,6 +21,10 @@ export class SptStore {
   gfn = new Int32Array(CHUNK * 64);
   private nChunks = 0;
   private freeChunks: number[] = [];
+
+  clone(): SptStore {
+    return copyFields(this);
+  }
 
   /** Slot index of (page, i) in the flat arrays, or -1 when its chunk was never written. */
   find(page: number, i: number): number {

@@ -3,7 +3,6 @@
  * mmu_spte_set / mmu_spte_clear, __rmap_add (with RMAP_RECYCLE_THRESHOLD), drop_spte,
  * parent_ptes adds and removes. Every other MMU file goes through these.
  */
-import { StepRecorder, type RmapStep } from './events';
 import type { MmuFn } from './mmuEvents';
 import type { KvmMmuMemoryCache } from './mmuCache';
 import { kvmMmuPageGetGfn, sptepOf, type KvmMmuPage } from './mmuPage';
@@ -64,14 +63,13 @@ export function clearSpte(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
   vm.rec?.push({ k: 'clearSpte', fn, page: sp.id, index: i });
 }
 
-/** When the VM records, a pte_list operation records its own micro-steps too. */
-function listRec(vm: Kvm): StepRecorder | null {
-  return (vm.lists.rec = vm.rec ? new StepRecorder() : null);
+/** When the VM records, a pte_list operation's own micro-steps join its stream. */
+function listRec(vm: Kvm, fn: MmuFn): void {
+  vm.lists.rec = vm.rec ? vm.rec.list(fn) : null;
 }
 
-function listSteps(vm: Kvm, rec: StepRecorder | null): RmapStep[] {
+function listDone(vm: Kvm): void {
   vm.lists.rec = null;
-  return rec ? rec.steps : [];
 }
 
 /**
@@ -89,9 +87,9 @@ export function rmapAdd(
   const head = vm.gfnToRmap(gfn, sp.level);
   if (head < 0) throw new Error(`rmap_add: gfn 0x${gfn.toString(16)} is in no memslot`);
   const sptep = sptepOf(sp.id, i);
-  const rec = listRec(vm);
+  listRec(vm, 'rmap_add');
   const ret = pteListAdd(vm.lists, head, sptep);
-  const steps = listSteps(vm, rec);
+  listDone(vm);
   const allocated = vm.lists.costAllocated;
   takeFromCache(vm, cache, allocated);
   vm.rec?.push({
@@ -104,7 +102,6 @@ export function rmapAdd(
     sptep,
     ret,
     descsAllocated: allocated,
-    steps,
   });
   if (ret > vm.opts.rmapRecycleThreshold) {
     vm.stats.rmapRecycles++;
@@ -125,9 +122,9 @@ export function zapAllRmapSptes(
   const sptes: number[] = [];
   forEachRmapSpte(vm.lists, head, (s) => sptes.push(s));
   for (const sptep of sptes) clearSpte(vm, vm.pages[sptepPage(sptep)]!, sptepIndex(sptep), fn);
-  const rec = listRec(vm);
+  listRec(vm, fn);
   pteListDestroy(vm.lists, head);
-  const steps = listSteps(vm, rec);
+  listDone(vm);
   vm.rec?.push({
     k: 'rmap',
     fn,
@@ -138,7 +135,6 @@ export function zapAllRmapSptes(
     sptep: 0,
     ret: null,
     descsAllocated: 0,
-    steps,
   });
   return sptes.length;
 }
@@ -148,9 +144,9 @@ export function dropLeaf(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
   const gfn = entryGfn(vm, sp, i);
   const head = vm.gfnToRmap(gfn, sp.level);
   const sptep = sptepOf(sp.id, i);
-  const rec = listRec(vm);
+  listRec(vm, fn);
   pteListRemove(vm.lists, head, sptep);
-  const steps = listSteps(vm, rec);
+  listDone(vm);
   vm.rec?.push({
     k: 'rmap',
     fn,
@@ -161,7 +157,6 @@ export function dropLeaf(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
     sptep,
     ret: null,
     descsAllocated: 0,
-    steps,
   });
   clearSpte(vm, sp, i, fn);
 }
@@ -176,11 +171,11 @@ export function addParentPte(
 ): void {
   if (child.tdpMmuPage) return;
   const sptep = sptepOf(parent.id, i);
-  const rec = listRec(vm);
+  listRec(vm, 'link_shadow_page');
   pteListAdd(vm.lists, child.parentPtes, sptep);
-  const steps = listSteps(vm, rec);
+  listDone(vm);
   takeFromCache(vm, cache, vm.lists.costAllocated);
-  vm.rec?.push({ k: 'parentPte', fn: 'link_shadow_page', op: 'add', page: child.id, sptep, steps });
+  vm.rec?.push({ k: 'parentPte', fn: 'link_shadow_page', op: 'add', page: child.id, sptep });
 }
 
 /** drop_parent_pte: off the child's parent_ptes, and the parent's entry cleared. */
@@ -193,16 +188,15 @@ export function dropParentPte(
 ): void {
   const sptep = sptepOf(parent.id, i);
   if (!child.tdpMmuPage) {
-    const rec = listRec(vm);
+    listRec(vm, 'drop_parent_pte');
     pteListRemove(vm.lists, child.parentPtes, sptep);
-    const steps = listSteps(vm, rec);
+    listDone(vm);
     vm.rec?.push({
       k: 'parentPte',
       fn: 'drop_parent_pte',
       op: 'remove',
       page: child.id,
       sptep,
-      steps,
     });
   }
   clearSpte(vm, parent, i, fn);

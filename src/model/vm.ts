@@ -199,6 +199,53 @@ export class Kvm {
     );
   }
 
+  /** An independent copy of the whole VM (a timeline checkpoint); not recording. */
+  clone(): Kvm {
+    const pages = this.pages.map((sp) => sp?.clone());
+    const map = (sp: KvmMmuPage | null): KvmMmuPage | null => (sp ? pages[sp.id]! : null);
+    for (const sp of pages) {
+      if (!sp) continue;
+      sp.newer = map(sp.newer);
+      sp.older = map(sp.older);
+    }
+    const hash = new Map<number, KvmMmuPage[]>();
+    for (const [gfn, bucket] of this.hash)
+      hash.set(
+        gfn,
+        bucket.map((sp) => pages[sp.id]!),
+      );
+    const vcpus = this.vcpus.map((v) => {
+      const c = v.caches;
+      const copy = new KvmVcpu(v.id, {
+        pteListDesc: c.pteListDesc.clone(),
+        shadowPage: c.shadowPage.clone(),
+        shadowedInfo: c.shadowedInfo.clone(),
+        pageHeader: c.pageHeader.clone(),
+      });
+      for (const [kind, roots] of v.roots)
+        copy.roots.set(
+          kind,
+          roots.map((r) => ({ key: r.key, sp: pages[r.sp.id]! })),
+        );
+      return copy;
+    });
+    return Object.assign(Object.create(Kvm.prototype) as Kvm, this, {
+      lists: this.lists.clone(),
+      spt: this.spt.clone(),
+      pages,
+      freeIds: this.freeIds.slice(),
+      newest: map(this.newest),
+      oldest: map(this.oldest),
+      hash,
+      vcpus,
+      splitDescCache: this.splitDescCache.clone(),
+      splitPageHeaderCache: this.splitPageHeaderCache.clone(),
+      splitShadowPageCache: this.splitShadowPageCache.clone(),
+      stats: { ...this.stats },
+      rec: null,
+    });
+  }
+
   private addMemslot(id: number, m: MemslotConfig): void {
     const slot = new Memslot(id, m.baseGfn, m.npages);
     for (let level = 1; level <= 3; level++) {

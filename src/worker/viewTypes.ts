@@ -1,0 +1,169 @@
+/**
+ * The contract between the worker and the views: view-sized, plain (structured-clone) data.
+ * The worker computes these from the model at the step the user looks at; views draw them and
+ * never see a model object. Keep this file free of imports from src/model except types.
+ */
+import type { MemoryReport, PageCounts, RmapReport } from '../model/accounting';
+import type { KernelOptions } from '../model/kernelOptions';
+import type { Frame } from './rmapSession';
+
+/** What the timeline holds once a scenario (or trace) is loaded. */
+export interface TimelineInfo {
+  name: string;
+  /** Operations in the scenario (applied ones; a refused op ends the timeline). */
+  ops: number;
+  /** Micro-steps in all; positions run 0 (before anything) .. total (after the last op). */
+  total: number;
+  /** opStart[i] = the position just before op i (length ops + 1; the last is `total`). */
+  opStart: number[];
+  /** Short label per op, e.g. "fault nested gfn 0x40000" (for the scrubber and lists). */
+  opLabels: string[];
+  options: KernelOptions;
+  /** Labelled markers on the scrubber (trace markers; scenario ops with a `label`). */
+  markers: { position: number; label: string }[];
+  /** The op the scenario refused, if any: the timeline ends before it. */
+  error: { index: number; message: string } | null;
+}
+
+/** What the current micro-step touched, for highlighting across views. */
+export interface Focus {
+  /** Shadow page and entry index (tree view). */
+  page?: number;
+  index?: number;
+  /** rmap head (model head number), descriptor and slot (chain view). */
+  head?: number;
+  desc?: number;
+  slot?: number;
+  gfn?: number;
+  level?: number;
+  /** A cache name (cache view). */
+  cache?: string;
+}
+
+export interface StepLine {
+  position: number;
+  caption: string;
+  /** Kernel function the step happened in. */
+  fn: string;
+  /** 0 = an MMU step, 1 = a step inside a pte_list operation. */
+  depth: 0 | 1;
+}
+
+/** Where the user is on the timeline. */
+export interface StepView {
+  position: number;
+  total: number;
+  /** The op this position belongs to (-1 = before the first op). */
+  op: number;
+  opLabel: string;
+  /** What the op did (after it ran whole), e.g. "split 513 huge SPTE(s), 513 new page(s)". */
+  opSummary: string;
+  /** 1-based micro-step inside the op and how many it has (0/0 before the first op). */
+  stepInOp: number;
+  stepsInOp: number;
+  caption: string;
+  /** Micro-steps of the op around the current one (all of them for ops up to 20,000 steps). */
+  steps: StepLine[];
+  focus: Focus;
+  /** The whole op's cost. */
+  cost: Record<string, number>;
+}
+
+export interface TreePage {
+  id: number;
+  gfn: number;
+  level: number;
+  roleWord: number;
+  direct: boolean;
+  guestMode: boolean;
+  /** A TDP MMU page (no rmaps, not in n_used_mmu_pages). */
+  tdpMmu: boolean;
+  unsync: boolean;
+  rootCount: number;
+  /** Present entries. */
+  present: number;
+  /** Relative to the current op: built by it, found by it (a split reusing a page), or zapped by it. */
+  mark: 'new' | 'reused' | 'zapped' | null;
+  /** The page's access bits as "wux". */
+  access: string;
+}
+
+/** Kinds of entries in the 512-slot grid of a page. */
+export const ENTRY_EMPTY = 0;
+export const ENTRY_LEAF = 1;
+export const ENTRY_HUGE = 2;
+export const ENTRY_LINK = 3;
+
+export interface TreeEdge {
+  parent: number;
+  index: number;
+  child: number;
+}
+
+export interface TreeSnapshot {
+  pages: TreePage[];
+  /** pages.length * 512 entry kinds (ENTRY_*), page-major, in `pages` order. */
+  entries: Uint8Array;
+  edges: TreeEdge[];
+  /** Pages with no parent link (roots, and orphans a zap left behind). */
+  roots: number[];
+}
+
+export interface CacheInfo {
+  name: string;
+  kind: string;
+  nobjs: number;
+  min: number;
+  /** 0 before the first top-up. */
+  capacity: number;
+  objectBytes: number;
+  bytes: number;
+  emergencyAllocs: number;
+}
+
+export interface StatsSnapshot {
+  memory: MemoryReport;
+  pages: PageCounts;
+  rmap: RmapReport;
+  flushes: { tlb: number; range: number };
+  lockDrops: number;
+  splits: { done: number; refused: number };
+  /** Per op (after it), for charts over the timeline: same length as TimelineInfo.ops. */
+  series: { descriptors: number[]; bytes: number[]; flushes: number[]; pages: number[] };
+}
+
+/** One rmap head drawn by the chain view. */
+export interface ChainHead {
+  /** "head 0", "rmap gfn 0x400 (4K)", "parent_ptes of page 12". */
+  label: string;
+  head: number;
+  entries: number;
+  frame: Frame;
+}
+
+export interface ChainSnapshot {
+  /** PTE_LIST_EXT and layout of the era, for drawing. */
+  ext: number;
+  descBytes: number;
+  slotsOffset: number;
+  tailCount: boolean;
+  counted: boolean;
+  heads: ChainHead[];
+}
+
+/** What the chain view should show. */
+export type ChainSelection =
+  | { kind: 'scratch' }
+  | { kind: 'gfn'; gfn: number }
+  | { kind: 'parents'; page: number }
+  /** The head the current micro-step touches (default). */
+  | { kind: 'focus' };
+
+/** Everything the page draws at one position. */
+export interface Snapshot {
+  step: StepView;
+  chain: ChainSnapshot;
+  tree: TreeSnapshot;
+  caches: CacheInfo[];
+  stats: StatsSnapshot;
+}
