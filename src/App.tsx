@@ -1,26 +1,31 @@
 /**
- * One page: compose an operation, see the head and its descriptor chain, step through what the
- * kernel did. Arrow keys step when focus is not in a form field (where they mean something else).
+ * The page: pick or load a scenario, move along its timeline, and look at the MMU through the
+ * views (chain, tree, caches, stats), optionally beside the same scenario under other kernel
+ * options. Keys (when focus is not in a form field): ←/→ micro-step, Shift+←/→ operation,
+ * Space play/pause, Home/End.
  */
 import { useEffect } from 'react';
 import { useVizStore } from './store/useVizStore';
-import { ChainView } from './views/ChainView';
-import { OpForm } from './views/OpForm';
-import { StepControls } from './views/StepControls';
-import { StepList } from './views/StepList';
+import { useUrlSync } from './store/useUrlSync';
+import { AppHeader } from './views/AppHeader';
+import { LoadStatus } from './views/LoadStatus';
+import { SidePanel } from './views/SidePanel';
+import { TimelineBar } from './views/TimelineBar';
+import { ViewPanel } from './views/ViewPanel';
 
 export function App() {
+  useUrlSync();
   useEffect(() => {
-    const { init } = useVizStore.getState();
-    void init();
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
+      if (t?.closest('input, select, textarea, button') && e.key === ' ') return;
       if (t?.closest('input, select, textarea') || e.altKey || e.ctrlKey || e.metaKey) return;
-      const { stepBy, stepTo, last } = useVizStore.getState();
-      if (e.key === 'ArrowLeft') void stepBy(-1);
-      else if (e.key === 'ArrowRight') void stepBy(1);
-      else if (e.key === 'Home') void stepTo(-1);
-      else if (e.key === 'End' && last) void stepTo(last.steps.length - 1);
+      const s = useVizStore.getState();
+      if (e.key === 'ArrowLeft') (e.shiftKey ? s.opBy : s.stepBy)(-1);
+      else if (e.key === 'ArrowRight') (e.shiftKey ? s.opBy : s.stepBy)(1);
+      else if (e.key === 'Home') s.goTo(0);
+      else if (e.key === 'End') s.goTo(s.info?.total ?? 0);
+      else if (e.key === ' ') s.play(!s.playing);
       else return;
       e.preventDefault();
     };
@@ -30,22 +35,12 @@ export function App() {
 
   return (
     <div className="app">
-      <header className="top">
-        <h1>kvm-mmu-viz</h1>
-        <p className="sub">
-          rmap lists: <code>kvm_rmap_head</code> → <code>pte_list_desc</code> chain, as in{' '}
-          <code>arch/x86/kvm/mmu/mmu.c</code>
-        </p>
-      </header>
-      <OpForm />
+      <AppHeader />
+      <TimelineBar />
+      <LoadStatus />
       <main className="work">
-        <section className="chain-panel" aria-label="rmap head and descriptor chain">
-          <ChainView />
-        </section>
-        <aside className="step-panel">
-          <StepControls />
-          <StepList />
-        </aside>
+        <ViewPanel />
+        <SidePanel />
       </main>
     </div>
   );

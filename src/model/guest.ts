@@ -34,6 +34,12 @@ export class GuestTables {
     return gfn;
   }
 
+  /** The table's gfn if the guest has one there, without placing a new one. */
+  peek(as: string, level: number, gva: number): number | undefined {
+    const prefix = level >= this.rootLevel ? 0 : Math.floor(gva / pagesPerEntry(level + 1));
+    return this.tables.get(`${as}/${level}/${prefix}`);
+  }
+
   get count(): number {
     return this.tables.size;
   }

@@ -8,6 +8,7 @@ export type MmuFn =
   | 'kvm_mmu_page_fault'
   | 'kvm_mmu_slot_try_split_huge_pages'
   | 'kvm_mmu_slot_gfn_write_protect'
+  | 'kvm_mmu_track_write'
   | 'pte_list'
   | 'mmu_topup_memory_caches'
   | 'topup_split_caches'

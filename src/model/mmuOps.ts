@@ -6,7 +6,7 @@
 import { KvmBugError } from './errors';
 import { GuestTables } from './guest';
 import { MmuRecorder, type MmuFn, type MmuStep } from './mmuEvents';
-import { kvmMmuPageFault, type FaultKind } from './pageTable';
+import { guestPteClear, kvmMmuPageFault, type FaultKind } from './pageTable';
 import { pagesPerEntry } from './spte';
 import type { OpCost } from './costs';
 import { forEachRmapSpte } from './rmap';
@@ -39,6 +39,15 @@ export type MmuOp =
   | FaultOp
   | { op: 'fork'; gfn: number; count: number; gva?: number; vcpu?: number }
   | { op: 'zap'; page: number }
+  /** The guest clears a PTE (a process exits) in `count` address spaces from `as`, every `step`-th, at `gva`. */
+  | {
+      op: 'guest_unmap';
+      as: number;
+      gva?: number;
+      count?: number;
+      step?: number;
+      kind?: 'shadow' | 'nested';
+    }
   | { op: 'zap_gfn'; gfn: number; count?: number }
   | { op: 'write_protect'; gfn: number }
   | { op: 'split'; memslot?: number; targetLevel?: number }
@@ -109,7 +118,7 @@ export class MmuWorld {
             'pte_list_add: SPTE already in an rmap',
             h,
             spte,
-            `pte_list_add: SPTE 0x${spte.toString(16)} is already in rmap head ${h}`,
+            `pte_list_add: SPTE s${spte / 8 - 1} (0x${spte.toString(16)}) is already in rmap head ${h}`,
           );
       });
     }
@@ -182,10 +191,13 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       if (op.head < 0 || op.head >= w.scratchHeads)
         throw refuse(`rmap head ${op.head} does not exist (0..${w.scratchHeads - 1})`);
       if (op.op === 'add') w.refuseDuplicate(op.spte);
-      const r = applyRmapOp(
-        vm.lists,
-        { ...op, head: w.scratchBase + op.head },
-        { recorder: vm.rec?.list(RMAP_FN[op.op]) },
+      const r = onScratchHead(w, op.head, () =>
+        applyRmapOp(
+          vm.lists,
+          { ...op, head: w.scratchBase + op.head },
+          // Ops on the free-standing heads run the list code directly: no MMU function around it.
+          { recorder: vm.rec?.list('pte_list') },
+        ),
       );
       return {
         summary: `${op.op} on head ${op.head}` + (r.ret === null ? '' : ` = ${r.ret}`),
@@ -199,7 +211,7 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       const r = applyRmapOp(
         vm.lists,
         { op: 'count', head },
-        { recorder: vm.rec?.list('rmap_add') },
+        { recorder: vm.rec?.list('pte_list') },
       );
       return {
         summary: `pte_list_count(rmap of gfn 0x${op.gfn.toString(16)}) = ${r.ret}`,
@@ -249,6 +261,19 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       }
       return { summary: `${op.count} address spaces map gfn 0x${op.gfn.toString(16)} read-only` };
     }
+    case 'guest_unmap': {
+      let n = 0;
+      for (let k = 0; k < (op.count ?? 1); k++) {
+        n += guestPteClear(
+          vm,
+          w.guest,
+          op.kind ?? 'shadow',
+          op.as + k * (op.step ?? 1),
+          op.gva ?? 0x7000,
+        );
+      }
+      return { summary: `the guest cleared ${op.count ?? 1} PTE(s): ${n} SPTE(s) dropped` };
+    }
     case 'zap': {
       const sp = vm.pages[op.page];
       if (!sp || sp.zapped) throw refuse(`shadow page ${op.page} does not exist`);
@@ -291,19 +316,12 @@ const OP_ENTRY: Record<MmuOp['op'], MmuFn> = {
   fault: 'kvm_mmu_page_fault',
   fork: 'kvm_mmu_page_fault',
   zap: 'kvm_mmu_prepare_zap_page',
+  guest_unmap: 'kvm_mmu_track_write',
   zap_gfn: 'kvm_zap_gfn_range',
   write_protect: 'kvm_mmu_slot_gfn_write_protect',
   split: 'kvm_mmu_slot_try_split_huge_pages',
   shrink: 'mmu_shrink_scan',
 };
-
-const RMAP_FN = {
-  add: 'rmap_add',
-  remove: 'drop_spte',
-  count: 'rmap_add',
-  destroy: 'kvm_zap_gfn_range',
-  iterate: 'rmap_write_protect',
-} as const;
 
 const hex = (n: number) => '0x' + n.toString(16);
 
@@ -312,7 +330,7 @@ export function opLabel(op: MmuOp): string {
   switch (op.op) {
     case 'add':
     case 'remove':
-      return `${op.op} 0x${op.spte.toString(16)} on head ${op.head}`;
+      return `${op.op} s${op.spte / 8 - 1} on head ${op.head}`; // sN is pointer (N + 1) * 8
     case 'count':
     case 'destroy':
     case 'iterate':
@@ -327,6 +345,8 @@ export function opLabel(op: MmuOp): string {
       return `fork x${op.count} gfn ${hex(op.gfn)}`;
     case 'zap':
       return `zap page ${op.page}`;
+    case 'guest_unmap':
+      return `guest clears PTE${op.count && op.count > 1 ? `s of ${op.count} spaces` : ''} from as ${op.as}`;
     case 'zap_gfn':
       return `zap gfn ${hex(op.gfn)}`;
     case 'write_protect':
@@ -337,6 +357,20 @@ export function opLabel(op: MmuOp): string {
       return 'shrink';
     case 'rmap_count':
       return `count rmap of gfn ${hex(op.gfn)}`;
+  }
+}
+
+/** Runs a list op on a free-standing head; a refusal names the head as the scenario does (0, 1, ...) and the SPTE as sN. */
+function onScratchHead<T>(w: MmuWorld, head: number, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof KvmBugError)) throw e;
+    const ptr = `0x${e.spte.toString(16)}`;
+    const message = e.message
+      .replace(/rmap head (\d+)/g, (_, h: string) => `rmap head ${Number(h) - w.scratchBase}`)
+      .replace(ptr, `s${e.spte / 8 - 1} (${ptr})`);
+    throw new KvmBugError(e.check, head, e.spte, message);
   }
 }
 

@@ -428,3 +428,29 @@ function tdpMmuMap(vm: Kvm, root: KvmMmuPage, req: FaultRequest): KvmMmuPage {
   vm.stats.leafSptesSet++;
   return sp;
 }
+
+/**
+ * The guest clears one of its PTEs. Its page table is write-protected (it is shadowed), so the
+ * write traps and is emulated, and kvm_mmu_track_write zaps the SPTE shadowing that entry in
+ * every shadow page of the table's gfn (mmu_page_zap_pte), then flushes. Returns SPTEs dropped.
+ */
+export function guestPteClear(
+  vm: Kvm,
+  guest: GuestTables,
+  kind: 'shadow' | 'nested',
+  as: number,
+  gva: number,
+): number {
+  const table = guest.peek(`${kind}:${as}`, 1, gva);
+  if (table === undefined) return 0;
+  const i = spteIndex(gva, 1);
+  let dropped = 0;
+  for (const sp of vm.pagesOfGfn(table)) {
+    if (sp.role.direct || sp.level !== 1 || sp.role.guestMode !== (kind === 'nested')) continue;
+    if (!isPresent(spteFlags(vm, sp, i))) continue;
+    dropLeaf(vm, sp, i, 'mmu_set_spte');
+    dropped++;
+  }
+  if (dropped) flushAll(vm, 'kvm_flush_remote_tlbs');
+  return dropped;
+}

@@ -105,6 +105,8 @@ export class Kvm {
   nUsedMmuPages = 0;
   nMaxMmuPages: number;
   tdpMmuPages = 0;
+  /** Pages that carry a shadowed_translation page (kept for cheap per-op memory figures). */
+  translationPages = 0;
   readonly vcpus: KvmVcpu[] = [];
   readonly splitDescCache: KvmMmuMemoryCache;
   readonly splitPageHeaderCache: KvmMmuMemoryCache;
@@ -313,6 +315,7 @@ export class Kvm {
       this.opIndex,
     );
     this.pages[id] = sp;
+    if (hasTranslation) this.translationPages++;
     if (tdpMmuPage) {
       this.tdpMmuPages++;
       return sp;
@@ -342,6 +345,7 @@ export class Kvm {
       if (bucket.length === 0) this.hash.delete(sp.gfn);
       this.nUsedMmuPages--;
     } else this.tdpMmuPages--;
+    if (sp.hasTranslation) this.translationPages--;
     this.spt.releasePage(sp.id);
     this.pages[sp.id] = undefined;
     this.freeIds.push(sp.id);

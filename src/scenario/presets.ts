@@ -49,13 +49,16 @@ export const PRESETS: Preset[] = [
     title: 'Guest fork: one rmap, a thousand entries',
     caption:
       "Under shadow paging, every guest process that maps a shared page adds one SPTE to that gfn's rmap. " +
-      'With tail_count (141705b78381, v6.4) a count reads the head descriptor only; with spte_count it walks all 72 descriptors. Look at the chain of gfn 0x400 and the cost of the final count.',
+      'With tail_count (141705b78381, v6.4) a count reads the head descriptor only; with spte_count it walks all 72 descriptors. Then every other child exits: spte_count keeps 72 half-empty descriptors, tail_count packs the 500 survivors into 36.',
     scenario: {
       format: 'kvm-mmu-scenario/1',
       options: { tdp: false, tdpMmu: false, rmap: 'tail_count' },
       vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
       ops: [
         { op: 'fork', gfn: 0x400, count: 1000 },
+        { op: 'rmap_count', gfn: 0x400 },
+        // Every other child exits: its PTE write traps and the SPTE leaves the rmap.
+        { op: 'guest_unmap', as: 1, count: 500, step: 2 },
         { op: 'rmap_count', gfn: 0x400 },
       ],
     },
@@ -106,6 +109,9 @@ export const PRESETS: Preset[] = [
     },
   })),
 ];
+
+/** What the page opens on. */
+export const DEFAULT_PRESET = 'rmap-tail-count-30';
 
 export function presetByName(name: string): Preset | undefined {
   return PRESETS.find((p) => p.name === name);

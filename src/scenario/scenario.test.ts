@@ -36,7 +36,7 @@ describe('scenario documents', () => {
     expect(run.error).toEqual({
       index: 2,
       message: expect.stringMatching(
-        /^ops\[2\] \(remove\): pte_list_remove: SPTE 0x18 is not in rmap head/,
+        /^ops\[2\] \(remove\): pte_list_remove: SPTE s2 \(0x18\) is not in rmap head 0$/,
       ),
     });
     expect(run.results).toHaveLength(2);

@@ -45,6 +45,14 @@ export const scenarioOp = z.discriminatedUnion('op', [
     vcpu: z.number().int().nonnegative().optional(),
   }),
   z.strictObject({ op: z.literal('zap'), page: z.number().int().nonnegative() }),
+  z.strictObject({
+    op: z.literal('guest_unmap'),
+    as: z.number().int().nonnegative(),
+    gva: z.number().int().nonnegative().optional(),
+    count: z.number().int().min(1).max(1_000_000).optional(),
+    step: z.number().int().min(1).optional(),
+    kind: z.enum(['shadow', 'nested']).optional(),
+  }),
   z.strictObject({ op: z.literal('zap_gfn'), gfn, count: z.number().int().min(1).optional() }),
   z.strictObject({ op: z.literal('write_protect'), gfn }),
   z.strictObject({

@@ -22,3 +22,10 @@ export function parseSpte(text: string): { n: number } | { error: string } {
   }
   return { n };
 }
+
+/**
+ * A VM's SPTE pointers stand for entry i of shadow page p: (p + 1) * 4096 + 8 * i (see
+ * model/mmuPage.ts sptepOf). In a chain they are named "p[i]".
+ */
+export const pageEntryName = (ptr: number): string =>
+  `${Math.floor(ptr / 4096) - 1}[${(ptr % 4096) / 8}]`;

@@ -1,187 +1,270 @@
 /**
- * What the user is looking at: the kernel variant, the selected rmap head, the last operation on
- * it (plain data from the worker) and which of its micro-steps is shown. The model itself lives
- * in the worker; from src/model this file imports types only.
+ * What the user is looking at: the loaded timeline's outline, the position on it, the snapshot
+ * drawn there (plain data from the worker), the selection and the view options. The model lives
+ * in the worker; from src/model and src/worker this file imports types only.
  *
- * Every action that talks to the worker runs through one queue, so quick clicks and key presses
- * apply in order and a slow reply can never overwrite a newer one.
+ * Moving along the timeline coalesces: while a snapshot is on its way, only the newest target
+ * position is asked for next, so holding an arrow key never queues up stale work.
  */
+import { proxy } from 'comlink';
 import { create } from 'zustand';
-import type { RmapOp } from '../model/rmapOps';
-import { DEFAULT_SCENARIO } from '../scenario/defaultScenario';
-import { spteName, sptePtr } from '../scenario/spteName';
-import { rmapClient } from '../worker/client';
-import type {
-  Frame,
-  HeadSummary,
-  OpOutcome,
-  SessionSnapshot,
-  SliceVariant,
-  VariantInfo,
-} from '../worker/rmapSession';
+import type { KernelOptions } from '../model/kernelOptions';
+import type { ScenarioProblem } from '../scenario/schema';
+import { mmuClient } from '../worker/client';
+import type { PresetInfo, Source } from '../worker/mmuSession';
+import type { ChainSelection, Snapshot, TimelineInfo } from '../worker/viewTypes';
 
-export interface VizState {
-  ready: boolean;
-  variants: VariantInfo[];
-  variant: VariantInfo | null;
-  /** State-changing ops so far: what switching the variant replays. */
-  history: number;
-  head: number;
-  heads: HeadSummary[];
-  /** The last operation on the selected head, or null (nothing done on it since selecting it). */
-  last: OpOutcome | null;
-  /** Micro-step shown: -1 = before the op, last.steps.length - 1 = after it. */
-  step: number;
-  frame: Frame | null;
-  error: string | null;
+export type ViewName = 'chain' | 'tree' | 'caches' | 'stats';
 
-  init(): Promise<void>;
-  setVariant(name: SliceVariant): Promise<void>;
-  selectHead(head: number): Promise<void>;
-  add(n: number): Promise<void>;
-  /** Adds sN … sN+count-1, stopping at the first refusal. */
-  addRange(n: number, count: number): Promise<void>;
-  remove(n: number): Promise<void>;
-  count(): Promise<void>;
-  reset(): Promise<void>;
-  stepTo(k: number): Promise<void>;
-  stepBy(delta: number): Promise<void>;
-  showError(message: string | null): void;
+export interface Selection {
+  page?: number;
+  index?: number;
+  gfn?: number;
 }
 
-let queue: Promise<void> = Promise.resolve();
-let initStarted = false;
+export interface VizState {
+  presets: PresetInfo[];
+  /** Preset name, or null for a document loaded from a file or the editor. */
+  source: { preset: string } | { name: string } | null;
+  info: TimelineInfo | null;
+  position: number;
+  snapshot: Snapshot | null;
+  compare: {
+    info: TimelineInfo;
+    snapshot: Snapshot | null;
+    options: Partial<KernelOptions>;
+  } | null;
+  loading: { done: number; total: number; label: string } | null;
+  /** Problems of the last document that failed to load (the previous scenario stays). */
+  problems: ScenarioProblem[];
+  view: ViewName;
+  chain: ChainSelection;
+  selection: Selection | null;
+  playing: boolean;
+  /** The scenario editor: its text, and problems by line when a document did not load. */
+  editor: {
+    text: string;
+    errors: { line: number | null; message: string }[];
+    name: string | null;
+  } | null;
+  /** Micro-steps per second while playing. */
+  speed: number;
+  /** Play moves by operation rather than micro-step. */
+  playByOp: boolean;
+
+  init(): Promise<void>;
+  load(source: Source, label: string, position?: number): Promise<boolean>;
+  cancelLoad(): void;
+  goTo(position: number): void;
+  stepBy(delta: number): void;
+  opBy(delta: number): void;
+  setView(view: ViewName): void;
+  setChain(chain: ChainSelection): void;
+  select(sel: Selection | null): void;
+  play(on: boolean): void;
+  setSpeed(speed: number): void;
+  setPlayByOp(on: boolean): void;
+  append(op: unknown): Promise<ScenarioProblem[]>;
+  startCompare(options: Partial<KernelOptions>): Promise<void>;
+  stopCompare(): void;
+  clearProblems(): void;
+  /** Opens the editor on `text` (a file that did not load, with its problems by line). */
+  showEditor(
+    text: string,
+    errors: { line: number | null; message: string }[],
+    name: string | null,
+  ): void;
+  /** Opens the editor on the loaded scenario. */
+  editScenario(): Promise<void>;
+  closeEditor(): void;
+}
+
+let inFlight = false;
+/** The newest position asked for and not yet sent to the worker. */
+let wanted: number | null = null;
+/** The newest position asked for at all: relative moves start here, not at the drawn one. */
+let target: number | null = null;
+let timer: ReturnType<typeof setInterval> | null = null;
 
 export const useVizStore = create<VizState>()((set, get) => {
-  const enqueue = (job: () => Promise<void>): Promise<void> => {
-    queue = queue
-      .then(job)
-      .catch((e: unknown) => set({ error: e instanceof Error ? e.message : String(e) }));
-    return queue;
-  };
-
-  /** Applies one op on the selected head; false when the kernel would BUG() (nothing changed). */
-  const run = async (op: RmapOp): Promise<boolean> => {
-    const r = await rmapClient().apply(op);
-    if ('error' in r) {
-      set({ error: r.error.message });
-      return false;
-    }
-    const changed = op.op === 'add' || op.op === 'remove' || op.op === 'destroy';
+  const fetchAt = async (position: number): Promise<void> => {
+    const { view, chain, compare } = get();
+    const opts = { chain, tree: view === 'tree' };
+    const snapshot = await mmuClient().snapshot(position, opts);
+    const other = compare ? await mmuClient().compareSnapshot(position, opts) : null;
     set((s) => ({
-      last: r,
-      step: r.steps.length - 1,
-      frame: r.after,
-      heads: r.heads,
-      error: null,
-      history: s.history + (changed ? 1 : 0),
+      snapshot,
+      position,
+      compare: s.compare ? { ...s.compare, snapshot: other } : null,
     }));
-    return true;
   };
 
-  /** Takes a whole-session picture; keeps the selected head and shows its last op if it had one. */
-  const adopt = async (snap: SessionSnapshot, head: number): Promise<void> => {
-    const last = snap.last && snap.last.op.head === head ? snap.last : null;
-    const frame = last ? last.after : await rmapClient().view(head);
-    set({
-      ready: true,
-      variant: snap.variant,
-      history: snap.history,
-      heads: snap.heads,
-      head,
-      last,
-      step: last ? last.steps.length - 1 : -1,
-      frame,
-    });
+  /** Asks for `position`, or remembers it as the next one if a request is on its way. */
+  const request = (position: number) => {
+    wanted = position;
+    target = position;
+    if (inFlight) return;
+    inFlight = true;
+    void (async () => {
+      try {
+        while (wanted !== null) {
+          const p = wanted;
+          wanted = null;
+          await fetchAt(p);
+        }
+      } finally {
+        inFlight = false;
+      }
+    })();
   };
 
-  const goTo = async (k: number): Promise<void> => {
-    const { last, step } = get();
-    if (!last) return;
-    const target = Math.max(-1, Math.min(k, last.steps.length - 1));
-    if (target === step) return;
-    set({ step: target, frame: await rmapClient().frameAt(target) });
-  };
-
-  const spteOp = (op: 'add' | 'remove', n: number): RmapOp => ({
-    op,
-    head: get().head,
-    spte: sptePtr(n),
-  });
+  const clamp = (p: number) => Math.max(0, Math.min(get().info?.total ?? 0, p));
 
   return {
-    ready: false,
-    variants: [],
-    variant: null,
-    history: 0,
-    head: 0,
-    heads: [],
-    last: null,
-    step: -1,
-    frame: null,
-    error: null,
+    presets: [],
+    source: null,
+    info: null,
+    position: 0,
+    snapshot: null,
+    compare: null,
+    loading: null,
+    problems: [],
+    view: 'chain',
+    chain: { kind: 'focus' },
+    selection: null,
+    playing: false,
+    editor: null,
+    speed: 8,
+    playByOp: false,
 
-    init: () => {
-      if (initStarted) return queue; // React StrictMode runs effects twice in development
-      initStarted = true;
-      return enqueue(async () => {
-        const api = rmapClient();
-        set({ variants: await api.variants() });
-        const snap = await api.load(DEFAULT_SCENARIO);
-        await adopt(snap, snap.last?.op.head ?? 0);
-      });
+    async init() {
+      set({ presets: await mmuClient().presets() });
     },
 
-    setVariant: (name) =>
-      enqueue(async () => {
-        if (get().variant?.name === name) return;
-        await adopt(await rmapClient().switchVariant(name), get().head);
-        set({ error: null });
-      }),
+    async load(source, label, position) {
+      get().play(false);
+      set({ loading: { done: 0, total: 0, label } });
+      const r = await mmuClient().load(
+        source,
+        // Comlink proxies the callback: progress arrives as the worker replays.
+        proxyProgress((done, total) => set({ loading: { done, total, label } })),
+      );
+      set({ loading: null });
+      if (!r.ok) {
+        if ('problems' in r) set({ problems: r.problems });
+        return false;
+      }
+      set({
+        info: r.info,
+        problems: [],
+        compare: null,
+        selection: null,
+        source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
+      });
+      request(clamp(position ?? r.info.total));
+      return true;
+    },
 
-    selectHead: (head) =>
-      enqueue(async () => {
-        const frame = await rmapClient().view(head);
-        set({ head, frame, last: null, step: -1, error: null });
-      }),
+    cancelLoad() {
+      void mmuClient().cancel();
+    },
 
-    add: (n) => enqueue(async () => void (await run(spteOp('add', n)))),
+    goTo(position) {
+      request(clamp(position));
+    },
 
-    addRange: (n, count) =>
-      enqueue(async () => {
-        for (let i = 0; i < count; i++) if (!(await run(spteOp('add', n + i)))) break;
-      }),
+    stepBy(delta) {
+      request(clamp((target ?? get().position) + delta));
+    },
 
-    remove: (n) => enqueue(async () => void (await run(spteOp('remove', n)))),
+    opBy(delta) {
+      const { info } = get();
+      if (!info) return;
+      const p = target ?? get().position;
+      const starts = info.opStart;
+      // Op boundaries are the positions after each op: opStart[1..ops].
+      const to =
+        delta > 0
+          ? (starts.find((s) => s > p) ?? info.total)
+          : ([...starts].reverse().find((s) => s < p) ?? 0);
+      request(to);
+    },
 
-    count: () => enqueue(async () => void (await run({ op: 'count', head: get().head }))),
+    setView(view) {
+      set({ view });
+      if (get().info) request(target ?? get().position);
+    },
 
-    reset: () =>
-      enqueue(async () => {
-        const name = get().variant?.name ?? 'tail_count';
-        await adopt(await rmapClient().reset(name), get().head);
-        set({ error: null });
-      }),
+    setChain(chain) {
+      set({ chain });
+      if (get().info) request(target ?? get().position);
+    },
 
-    stepTo: (k) => enqueue(() => goTo(k)),
+    select(selection) {
+      set({ selection });
+      if (selection?.gfn !== undefined) get().setChain({ kind: 'gfn', gfn: selection.gfn });
+    },
 
-    // The target is read when the job runs, so three quick presses move three steps.
-    stepBy: (delta) => enqueue(() => goTo(get().step + delta)),
+    play(on) {
+      if (timer) clearInterval(timer);
+      timer = null;
+      set({ playing: on });
+      if (!on) return;
+      const tick = () => {
+        const { position, info, playByOp } = get();
+        if (!info || position >= info.total) return get().play(false);
+        if (playByOp) get().opBy(1);
+        else get().stepBy(1);
+      };
+      timer = setInterval(tick, 1000 / get().speed);
+    },
 
-    showError: (message) => set({ error: message }),
+    setSpeed(speed) {
+      set({ speed });
+      if (get().playing) get().play(true);
+    },
+
+    setPlayByOp(playByOp) {
+      set({ playByOp });
+    },
+
+    async append(op) {
+      const r = await mmuClient().append(op);
+      if (!r.ok) return r.problems;
+      set({ info: r.info, source: { name: r.info.name } });
+      request(r.info.total);
+      return [];
+    },
+
+    async startCompare(options) {
+      const info = await mmuClient().loadCompare(options);
+      set({ compare: { info, snapshot: null, options } });
+      request(target ?? get().position);
+    },
+
+    stopCompare() {
+      void mmuClient().closeCompare();
+      set({ compare: null });
+    },
+
+    clearProblems() {
+      set({ problems: [] });
+    },
+
+    showEditor(text, errors, name) {
+      set({ editor: { text, errors, name } });
+    },
+
+    async editScenario() {
+      set({ editor: { text: await mmuClient().scenarioText(), errors: [], name: null } });
+    },
+
+    closeEditor() {
+      set({ editor: null });
+    },
   };
 });
 
-const KERNEL_FN: Record<RmapOp['op'], string> = {
-  add: 'pte_list_add',
-  remove: 'pte_list_remove',
-  count: 'pte_list_count',
-  destroy: 'kvm_zap_all_rmap_sptes',
-  iterate: 'for_each_rmap_spte',
-};
-
-/** "pte_list_remove(head 2, s1)": the op as the kernel call it stands for. */
-export function opLabel(op: RmapOp): string {
-  const fn = KERNEL_FN[op.op];
-  return 'spte' in op ? `${fn}(head ${op.head}, ${spteName(op.spte)})` : `${fn}(head ${op.head})`;
+function proxyProgress(fn: (done: number, total: number) => void) {
+  return proxy(fn);
 }

@@ -4,20 +4,56 @@
  * line, the touched cell highlighted. Layout math is in chainLayout.ts; React draws.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { hex, spteName } from '../scenario/spteName';
-import type { Frame, VariantInfo } from '../worker/rmapSession';
-import { useVizStore } from '../store/useVizStore';
+import { hex, pageEntryName, spteName } from '../scenario/spteName';
+import { SpteNaming, useSpteName } from './spteNaming';
+import type { RmapStep } from '../model/events';
+import type { Frame, VariantInfo } from '../worker/chainFrame';
+import type { ChainSnapshot } from '../worker/viewTypes';
 import { CACHE_LINE_BYTES, CELL_H, TITLE_H, layoutChain } from './chainLayout';
 import type { ChainLayout } from './chainLayout';
 import { DescBox } from './DescBox';
 import './ChainView.css';
 import { allocFreeUpTo, touchOf } from './stepTouch';
 
-export function ChainView() {
-  const frame = useVizStore((s) => s.frame);
-  const variant = useVizStore((s) => s.variant);
-  const last = useVizStore((s) => s.last);
-  const step = useVizStore((s) => s.step);
+/** Every head of the snapshot, one drawing each (a gfn has one rmap per level). */
+export function ChainView({ chain }: { chain: ChainSnapshot }) {
+  return (
+    <div className="chain-heads">
+      {chain.heads.map((h) => (
+        <section key={h.head} className="chain-head" aria-label={h.label}>
+          <h3 className="chain-head-label">
+            {h.label}{' '}
+            <span className="muted">
+              · {h.entries} {h.entries === 1 ? 'entry' : 'entries'}
+            </span>
+          </h3>
+          <SpteNaming.Provider value={h.scratch ? spteName : pageEntryName}>
+            <HeadChain
+              frame={h.frame}
+              name={h.label}
+              variant={chain.era}
+              steps={chain.listSteps}
+              current={chain.current}
+            />
+          </SpteNaming.Provider>
+        </section>
+      ))}
+      {chain.heads.length === 0 && <p className="muted">No rmap head to show here.</p>}
+    </div>
+  );
+}
+
+interface HeadChainProps {
+  frame: Frame;
+  /** How the page names this head ("head 0", "rmap of gfn 0x400 (4K)"). */
+  name: string;
+  variant: VariantInfo;
+  /** The op's pte_list steps so far (any head): allocations and frees on this head are marked. */
+  steps: readonly RmapStep[];
+  current: RmapStep | null;
+}
+
+function HeadChain({ frame, name, variant, steps, current }: HeadChainProps) {
   const [width, setWidth] = useState(0);
   const ref = useRef<HTMLDivElement>(null);
 
@@ -31,11 +67,11 @@ export function ChainView() {
     return () => ro.disconnect();
   }, []);
 
-  const steps = useMemo(() => (last ? last.steps.map((s) => s.step) : []), [last]);
-  const touch = touchOf(steps[step]);
-  const { allocated, freed } = useMemo(() => allocFreeUpTo(steps, step), [steps, step]);
+  const mine = useMemo(() => steps.filter((s) => s.head === frame.head), [steps, frame.head]);
+  const touch = touchOf(current?.head === frame.head ? current : undefined);
+  const { allocated, freed } = useMemo(() => allocFreeUpTo(mine, mine.length - 1), [mine]);
   const layout = useMemo(
-    () => (frame && variant && width > 0 ? layoutChain(frame, freed, variant, width) : null),
+    () => (width > 0 ? layoutChain(frame, freed, variant, width) : null),
     [frame, freed, variant, width],
   );
 
@@ -44,7 +80,7 @@ export function ChainView() {
       {layout && frame && variant && (
         <svg
           role="img"
-          aria-label={describe(frame, variant)}
+          aria-label={describe(frame, name, variant)}
           width={layout.width}
           height={layout.height}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
@@ -63,7 +99,7 @@ export function ChainView() {
             </marker>
           </defs>
           <Ruler layout={layout} variant={variant} />
-          <HeadWord frame={frame} layout={layout} hit={touch.head} />
+          <HeadWord frame={frame} name={name} layout={layout} hit={touch.head} />
           {layout.rows.map((row) => (
             <DescBox
               key={row.key}
@@ -129,7 +165,18 @@ function Ruler({ layout, variant }: { layout: ChainLayout; variant: VariantInfo 
 }
 
 /** kvm_rmap_head.val: 0, one SPTE pointer (bit 0 clear), or a descriptor | KVM_RMAP_MANY. */
-function HeadWord({ frame, layout, hit }: { frame: Frame; layout: ChainLayout; hit: boolean }) {
+function HeadWord({
+  frame,
+  name,
+  layout,
+  hit,
+}: {
+  frame: Frame;
+  name: string;
+  layout: ChainLayout;
+  hit: boolean;
+}) {
+  const spteName = useSpteName();
   const { xByte, word, head } = layout;
   const x = xByte(0);
   const decoded =
@@ -146,7 +193,7 @@ function HeadWord({ frame, layout, hit }: { frame: Frame; layout: ChainLayout; h
       data-val={hex(frame.val)}
     >
       <text className="desc-title" x={xByte(8) + 2} y={head.y + TITLE_H - 7}>
-        <tspan className="desc-id">rmap_head {frame.head}</tspan>
+        <tspan className="desc-id">{name}</tspan>
         <tspan className="tag">{'  ·  kvm_rmap_head.val'}</tspan>
       </text>
       <g className="cell field">
@@ -171,10 +218,10 @@ function HeadWord({ frame, layout, hit }: { frame: Frame; layout: ChainLayout; h
   );
 }
 
-function describe(frame: Frame, variant: VariantInfo): string {
-  const name = `rmap head ${frame.head} (${variant.name})`;
+function describe(frame: Frame, label: string, variant: VariantInfo): string {
+  const name = `${label} (${variant.name})`;
   if (frame.kind === 'empty') return `${name}: empty`;
-  if (frame.kind === 'single') return `${name}: one SPTE, ${spteName(frame.val)}`;
+  if (frame.kind === 'single') return `${name}: one SPTE`;
   const counts = frame.chain.map((id) => {
     const d = frame.descs[id]!;
     return variant.tailCount ? `${d.spteCount} (tail ${d.tailCount})` : `${d.spteCount}`;

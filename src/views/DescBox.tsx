@@ -3,8 +3,9 @@
  * spte_count + u32 tail_count from v6.4), then sptes[0..13], with the 64-byte line marked.
  */
 import type { DescView } from '../model/rmapLayout';
-import { hex, spteName } from '../scenario/spteName';
-import type { VariantInfo } from '../worker/rmapSession';
+import { hex } from '../scenario/spteName';
+import { useSpteName } from './spteNaming';
+import type { VariantInfo } from '../worker/chainFrame';
 import { CACHE_LINE_BYTES, CELL_H, TITLE_H } from './chainLayout';
 import type { ChainLayout, Row } from './chainLayout';
 import type { SlotRole, Touch } from './stepTouch';
@@ -19,6 +20,7 @@ interface Props {
 }
 
 export function DescBox({ row, desc, layout, variant, touch, allocated }: Props) {
+  const spteName = useSpteName();
   const { xByte, word, descW } = layout;
   const x0 = xByte(0);
   const id = row.desc!;

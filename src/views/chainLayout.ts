@@ -8,7 +8,7 @@
  */
 import { curveBasis, line, scaleBand, scaleLinear } from 'd3';
 import type { ScaleLinear } from 'd3';
-import type { Frame, VariantInfo } from '../worker/rmapSession';
+import type { Frame, VariantInfo } from '../worker/chainFrame';
 
 export const CACHE_LINE_BYTES = 64;
 const WORD_BYTES = 8;

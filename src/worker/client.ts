@@ -4,14 +4,14 @@
  */
 import { wrap } from 'comlink';
 import type { Remote } from 'comlink';
-import type { RmapApi } from './rmap.worker';
+import type { MmuApi } from './mmu.worker';
 
-let api: Remote<RmapApi> | null = null;
+let api: Remote<MmuApi> | null = null;
 
-export function rmapClient(): Remote<RmapApi> {
+export function mmuClient(): Remote<MmuApi> {
   if (!api) {
-    const worker = new Worker(new URL('./rmap.worker.ts', import.meta.url), { type: 'module' });
-    api = wrap<RmapApi>(worker);
+    const worker = new Worker(new URL('./mmu.worker.ts', import.meta.url), { type: 'module' });
+    api = wrap<MmuApi>(worker);
   }
   return api;
 }

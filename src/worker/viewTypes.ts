@@ -5,7 +5,8 @@
  */
 import type { MemoryReport, PageCounts, RmapReport } from '../model/accounting';
 import type { KernelOptions } from '../model/kernelOptions';
-import type { Frame } from './rmapSession';
+import type { RmapStep } from '../model/events';
+import type { Frame, VariantInfo } from './chainFrame';
 
 /** What the timeline holds once a scenario (or trace) is loaded. */
 export interface TimelineInfo {
@@ -139,16 +140,18 @@ export interface ChainHead {
   head: number;
   entries: number;
   frame: Frame;
+  /** A free-standing head of an rmap-only scenario (its SPTEs are named sN). */
+  scratch: boolean;
 }
 
 export interface ChainSnapshot {
-  /** PTE_LIST_EXT and layout of the era, for drawing. */
-  ext: number;
-  descBytes: number;
-  slotsOffset: number;
-  tailCount: boolean;
-  counted: boolean;
+  /** The rmap era and its struct layout, for drawing. */
+  era: VariantInfo;
   heads: ChainHead[];
+  /** pte_list steps of the current op up to the shown position (the last 2,000 at most). */
+  listSteps: RmapStep[];
+  /** The shown step, when it is a pte_list step. */
+  current: RmapStep | null;
 }
 
 /** What the chain view should show. */

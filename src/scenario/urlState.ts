@@ -1,0 +1,56 @@
+/**
+ * What a link holds: the scenario (a preset's name, or the document itself, deflated and
+ * base64url-encoded with the browser's own CompressionStream), the step and the view.
+ * `#preset=guest-fork&step=1200&view=chain` or `#doc=...&step=3&view=tree`.
+ */
+export interface UrlState {
+  preset?: string;
+  /** Deflated, base64url-encoded scenario JSON. */
+  doc?: string;
+  step?: number;
+  view?: string;
+  /** Compare mode: kernel option overrides for the second pane, as JSON. */
+  compare?: string;
+}
+
+export function parseHash(hash: string): UrlState {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: UrlState = {};
+  const preset = p.get('preset');
+  if (preset) out.preset = preset;
+  const doc = p.get('doc');
+  if (doc) out.doc = doc;
+  const step = Number(p.get('step'));
+  if (p.has('step') && Number.isInteger(step) && step >= 0) out.step = step;
+  const view = p.get('view');
+  if (view) out.view = view;
+  const compare = p.get('compare');
+  if (compare) out.compare = compare;
+  return out;
+}
+
+export function formatHash(s: UrlState): string {
+  const p = new URLSearchParams();
+  if (s.preset) p.set('preset', s.preset);
+  if (s.doc) p.set('doc', s.doc);
+  if (s.step !== undefined) p.set('step', String(s.step));
+  if (s.view) p.set('view', s.view);
+  if (s.compare) p.set('compare', s.compare);
+  return '#' + p.toString();
+}
+
+export async function encodeDoc(json: string): Promise<string> {
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function decodeDoc(text: string): Promise<string> {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(stream).text();
+}

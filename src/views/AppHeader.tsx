@@ -1,0 +1,133 @@
+/**
+ * The top line: what is loaded (a preset with its caption, or a file), the kernel's rmap era,
+ * compare mode, and sharing: "Copy link", "Export SVG", "Export PNG".
+ */
+import { useState } from 'react';
+import type { KernelOptions } from '../model/kernelOptions';
+import { useVizStore } from '../store/useVizStore';
+import { currentUrlState } from '../store/useUrlSync';
+import { formatHash } from '../scenario/urlState';
+import { scenarioProblemsByLine } from '../scenario/textErrors';
+import { exportView } from './exportView';
+import { ScenarioPicker } from './ScenarioPicker';
+
+/** The comparisons the reviews argued about. */
+export const COMPARISONS: { label: string; options: Partial<KernelOptions> }[] = [
+  { label: 'rmap: spte_count (v5.15–v6.3)', options: { rmap: 'spte_count' } },
+  { label: 'rmap: tail_count (v6.4+)', options: { rmap: 'tail_count' } },
+  { label: 'split_desc_cache: 1026 (June 2022 series)', options: { splitDescCapacity: '2xmin' } },
+  { label: 'split_desc_cache: 553 (b9b71f43683a)', options: { splitDescCapacity: 'min+40' } },
+  { label: 'direct pages with gfns (before v2.6.36)', options: { gfnsForDirectPages: true } },
+  { label: 'direct pages without gfns (v2.6.36+)', options: { gfnsForDirectPages: false } },
+];
+
+export function AppHeader() {
+  const presets = useVizStore((s) => s.presets);
+  const source = useVizStore((s) => s.source);
+  const info = useVizStore((s) => s.info);
+  const compare = useVizStore((s) => s.compare);
+  const view = useVizStore((s) => s.view);
+  const { load, startCompare, stopCompare, showEditor } = useVizStore.getState();
+  const [note, setNote] = useState<string | null>(null);
+  const current = source && 'preset' in source ? source.preset : null;
+  const preset = presets.find((p) => p.name === current);
+  const [open, setOpen] = useState(false);
+
+  const onLoadFile = async (text: string, fileName: string) => {
+    const problems = scenarioProblemsByLine(text);
+    if (problems.length > 0) {
+      showEditor(
+        text,
+        problems.map((p) => ({
+          line: p.line,
+          message: p.path ? `${p.path}: ${p.message}` : p.message,
+        })),
+        fileName,
+      );
+      return;
+    }
+    await load({ text, name: fileName }, fileName);
+  };
+
+  const copyLink = async () => {
+    const url = location.href.split('#')[0] + formatHash(await currentUrlState());
+    try {
+      await navigator.clipboard.writeText(url);
+      setNote('Link copied');
+    } catch {
+      setNote(url);
+    }
+  };
+
+  return (
+    <header className="top">
+      <h1>kvm-mmu-viz</h1>
+      <details className="scenarios" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          Scenario: <strong>{preset?.title ?? info?.name ?? '…'}</strong>
+        </summary>
+        <div className="scenarios-body">
+          <ScenarioPicker
+            presets={presets}
+            current={current}
+            onPick={(name) => {
+              setOpen(false);
+              void load({ preset: name }, name);
+            }}
+            onLoadFile={(t, n) => {
+              setOpen(false);
+              void onLoadFile(t, n);
+            }}
+          />
+        </div>
+      </details>
+      <div className="top-actions">
+        <label className="compare-pick">
+          Compare with
+          <select
+            value={compare ? JSON.stringify(compare.options) : ''}
+            onChange={(e) =>
+              e.target.value
+                ? void startCompare(JSON.parse(e.target.value) as Partial<KernelOptions>)
+                : stopCompare()
+            }
+            disabled={!info}
+          >
+            <option value="">nothing</option>
+            {COMPARISONS.map((c) => (
+              <option key={c.label} value={JSON.stringify(c.options)}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void copyLink()}>
+          Copy link
+        </button>
+        <button type="button" onClick={() => void exportView(view, 'svg')}>
+          Export SVG
+        </button>
+        <button type="button" onClick={() => void exportView(view, 'png')}>
+          Export PNG
+        </button>
+        {note && (
+          <span className="note" role="status">
+            {note}
+          </span>
+        )}
+      </div>
+      {preset && <p className="caption-line">{preset.caption}</p>}
+      {info && (
+        <p className="sub">
+          <strong>{info.name}</strong> · rmap <code>{info.options.rmap}</code> ·{' '}
+          {info.options.tdp
+            ? info.options.tdpMmu
+              ? 'TDP MMU'
+              : 'TDP, shadow MMU'
+            : 'shadow paging'}{' '}
+          · {info.ops} operations
+        </p>
+      )}
+    </header>
+  );
+}

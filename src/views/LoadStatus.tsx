@@ -1,0 +1,42 @@
+/** A load in progress (with Cancel), or why the last document did not load. */
+import { useVizStore } from '../store/useVizStore';
+
+export function LoadStatus() {
+  const loading = useVizStore((s) => s.loading);
+  const problems = useVizStore((s) => s.problems);
+  const { cancelLoad, clearProblems } = useVizStore.getState();
+  if (loading) {
+    return (
+      <div className="load-status" role="status">
+        <span>Loading {loading.label}…</span>
+        <progress
+          max={Math.max(1, loading.total)}
+          value={loading.done}
+          aria-label="Loading progress"
+        />
+        <span className="muted">
+          {loading.total ? `${loading.done} / ${loading.total} operations` : ''}
+        </span>
+        <button type="button" onClick={cancelLoad}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  if (problems.length === 0) return null;
+  return (
+    <div className="load-problems" role="alert">
+      <strong>Not loaded: the previous scenario stays.</strong>
+      <ul>
+        {problems.slice(0, 12).map((p, i) => (
+          <li key={i}>
+            <code>{p.path}</code>: {p.message}
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={clearProblems}>
+        Dismiss
+      </button>
+    </div>
+  );
+}

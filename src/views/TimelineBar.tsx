@@ -1,0 +1,145 @@
+/**
+ * Moving through the timeline: micro-steps, operations, play, a scrubber over every position,
+ * and "Step k / n" always in view. The keys are bound in App (←/→, Shift+←/→, Space, Home/End).
+ */
+import { useVizStore } from '../store/useVizStore';
+
+export function TimelineBar() {
+  const info = useVizStore((s) => s.info);
+  const position = useVizStore((s) => s.position);
+  const step = useVizStore((s) => s.snapshot?.step);
+  const playing = useVizStore((s) => s.playing);
+  const speed = useVizStore((s) => s.speed);
+  const playByOp = useVizStore((s) => s.playByOp);
+  const { stepBy, opBy, goTo, play, setSpeed, setPlayByOp } = useVizStore.getState();
+  const total = info?.total ?? 0;
+  const atStart = position <= 0;
+  const atEnd = position >= total;
+
+  return (
+    <section className="timeline-bar" aria-label="Timeline">
+      <div className="tl-buttons">
+        <button type="button" onClick={() => goTo(0)} disabled={atStart} aria-keyshortcuts="Home">
+          <span aria-hidden="true">|◀ </span>First step
+        </button>
+        <button
+          type="button"
+          onClick={() => opBy(-1)}
+          disabled={atStart}
+          aria-keyshortcuts="Shift+ArrowLeft"
+        >
+          <span aria-hidden="true">◀◀ </span>Previous operation
+        </button>
+        <button
+          type="button"
+          onClick={() => stepBy(-1)}
+          disabled={atStart}
+          aria-keyshortcuts="ArrowLeft"
+        >
+          <span aria-hidden="true">◀ </span>Step back
+        </button>
+        <button
+          type="button"
+          className="play"
+          onClick={() => play(!playing)}
+          disabled={!playing && atEnd}
+          aria-keyshortcuts="Space"
+        >
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button
+          type="button"
+          onClick={() => stepBy(1)}
+          disabled={atEnd}
+          aria-keyshortcuts="ArrowRight"
+        >
+          Step forward<span aria-hidden="true"> ▶</span>
+        </button>
+        <button
+          type="button"
+          onClick={() => opBy(1)}
+          disabled={atEnd}
+          aria-keyshortcuts="Shift+ArrowRight"
+        >
+          Next operation<span aria-hidden="true"> ▶▶</span>
+        </button>
+        <button type="button" onClick={() => goTo(total)} disabled={atEnd} aria-keyshortcuts="End">
+          Last step<span aria-hidden="true"> ▶|</span>
+        </button>
+        <label className="tl-speed">
+          Speed
+          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            {[1, 2, 4, 8, 16, 32, 60].map((v) => (
+              <option key={v} value={v}>{`${v}/s`}</option>
+            ))}
+          </select>
+        </label>
+        <label className="tl-byop">
+          <input
+            type="checkbox"
+            checked={playByOp}
+            onChange={(e) => setPlayByOp(e.target.checked)}
+          />{' '}
+          by operation
+        </label>
+        <span className="tl-pos" data-testid="step-pos" aria-live="polite">
+          Step {position} / {total}
+        </span>
+      </div>
+      <Scrubber total={total} position={position} onChange={goTo} />
+      <div className="tl-where">
+        <span className="tl-op" data-testid="op-label">
+          {step && step.op >= 0
+            ? `op ${step.op + 1}/${info?.ops ?? 0}: ${step.opLabel}`
+            : (step?.opLabel ?? '')}
+          {step && step.stepsInOp > 0 && (
+            <span className="muted">{`  · micro-step ${step.stepInOp} of ${step.stepsInOp}`}</span>
+          )}
+        </span>
+        <code className="tl-caption" data-testid="caption">
+          {step?.caption}
+        </code>
+      </div>
+    </section>
+  );
+}
+
+const NO_MARKERS: { position: number; label: string }[] = [];
+
+function Scrubber({
+  total,
+  position,
+  onChange,
+}: {
+  total: number;
+  position: number;
+  onChange(p: number): void;
+}) {
+  const markers = useVizStore((s) => s.info?.markers ?? NO_MARKERS);
+  return (
+    <div className="tl-scrubber">
+      <input
+        type="range"
+        aria-label="Timeline position"
+        min={0}
+        max={Math.max(total, 1)}
+        value={position}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      {markers.length > 0 && (
+        <div className="tl-markers" aria-hidden="true">
+          {markers.map((m) => (
+            <span
+              key={`${m.position}-${m.label}`}
+              className="tl-marker"
+              style={{ left: `${(100 * m.position) / Math.max(1, total)}%` }}
+              title={m.label}
+            >
+              {m.label}
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

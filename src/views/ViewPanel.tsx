@@ -1,0 +1,123 @@
+/**
+ * The view the user picked (chain, tree, caches, stats) at the current position; in compare mode
+ * the same view of the other kernel beside it, with the differences that matter.
+ */
+import type { KeyboardEvent } from 'react';
+import { useVizStore, type ViewName } from '../store/useVizStore';
+import type { Snapshot } from '../worker/viewTypes';
+import { CacheView } from './CacheView';
+import { ChainView } from './ChainView';
+import { CompareSummary } from './CompareSummary';
+import { StatsPanel } from './StatsPanel';
+import { TreeView } from './tree/TreeView';
+
+const TABS: { view: ViewName; label: string }[] = [
+  { view: 'chain', label: 'Chain' },
+  { view: 'tree', label: 'Tree' },
+  { view: 'caches', label: 'Caches' },
+  { view: 'stats', label: 'Stats' },
+];
+
+export function ViewPanel() {
+  const view = useVizStore((s) => s.view);
+  const snapshot = useVizStore((s) => s.snapshot);
+  const compare = useVizStore((s) => s.compare);
+  const info = useVizStore((s) => s.info);
+  const { setView } = useVizStore.getState();
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.view === view);
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!d) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setView(TABS[(i + d + TABS.length) % TABS.length]!.view);
+  };
+
+  return (
+    <section className="view-panel" aria-label="Views">
+      <div role="tablist" aria-label="View" className="tabs" onKeyDown={onTabKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.view}
+            role="tab"
+            type="button"
+            id={`tab-${t.view}`}
+            aria-selected={view === t.view}
+            aria-controls="view-body"
+            tabIndex={view === t.view ? 0 : -1}
+            onClick={() => setView(t.view)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {compare && snapshot && compare.snapshot && (
+        <CompareSummary
+          a={snapshot}
+          b={compare.snapshot}
+          aName={info?.options.rmap ?? ''}
+          options={compare.options}
+        />
+      )}
+      <div
+        id="view-body"
+        role="tabpanel"
+        aria-labelledby={`tab-${view}`}
+        className={compare ? 'view-body compare' : 'view-body'}
+      >
+        {snapshot && (
+          <div className="pane" data-pane="main">
+            {compare && <h2 className="pane-title">{info?.name}</h2>}
+            <OneView view={view} snapshot={snapshot} opCount={info?.ops ?? 0} />
+          </div>
+        )}
+        {compare?.snapshot && (
+          <div className="pane" data-pane="compare">
+            <h2 className="pane-title">{compare.info.name}</h2>
+            <OneView view={view} snapshot={compare.snapshot} opCount={compare.info.ops} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function OneView({
+  view,
+  snapshot,
+  opCount,
+}: {
+  view: ViewName;
+  snapshot: Snapshot;
+  opCount: number;
+}) {
+  const selection = useVizStore((s) => s.selection);
+  const { select } = useVizStore.getState();
+  switch (view) {
+    case 'chain':
+      return <ChainView chain={snapshot.chain} />;
+    case 'tree':
+      return (
+        <TreeView
+          tree={snapshot.tree}
+          focus={snapshot.step.focus}
+          selected={
+            selection?.page !== undefined ? { page: selection.page, index: selection.index } : null
+          }
+          onSelect={(sel) => select(sel)}
+        />
+      );
+    case 'caches':
+      return <CacheView caches={snapshot.caches} focus={snapshot.step.focus} />;
+    case 'stats':
+      return (
+        <StatsPanel
+          stats={snapshot.stats}
+          op={snapshot.step.op}
+          opCount={opCount}
+          cost={snapshot.step.cost}
+        />
+      );
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The module worker that owns the model: the main thread reaches it only through `MmuApi`
+ * (Comlink) and gets view-sized snapshots back; the tree's entry grid is transferred, not copied.
+ */
+import { expose, transfer } from 'comlink';
+import type { KernelOptions } from '../model/kernelOptions';
+import { MmuSession, type Source } from './mmuSession';
+import type { SnapshotOptions } from './snapshot';
+
+const session = new MmuSession();
+
+const api = {
+  presets: () => session.presets(),
+  load: (source: Source, onProgress?: (done: number, total: number) => void) =>
+    session.load(source, onProgress),
+  cancel: () => session.cancel(),
+  snapshot: (position: number, opts: SnapshotOptions) => {
+    const s = session.snapshot(position, opts);
+    return transfer(s, [s.tree.entries.buffer]);
+  },
+  compareSnapshot: (position: number, opts: SnapshotOptions) => {
+    const s = session.compareSnapshot(position, opts);
+    return s ? transfer(s, [s.tree.entries.buffer]) : null;
+  },
+  loadCompare: (options: Partial<KernelOptions>) => session.loadCompare(options),
+  closeCompare: () => session.closeCompare(),
+  append: (op: unknown) => session.append(op),
+  scenarioText: () => session.scenarioText(),
+};
+
+export type MmuApi = typeof api;
+
+expose(api);

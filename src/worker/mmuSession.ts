@@ -1,0 +1,178 @@
+/**
+ * What the worker keeps between messages: the loaded timeline (and, in compare mode, the same
+ * scenario under other kernel options), plus the load in progress. Pure: runs under Vitest.
+ */
+import type { KernelOptions } from '../model/kernelOptions';
+import type { MmuOp } from '../model/mmuOps';
+import { PRESETS, presetByName } from '../scenario/presets';
+import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
+import { formatPath } from '../scenario/schema';
+import { buildSnapshot, type SnapshotOptions } from './snapshot';
+import { Cancelled, Timeline } from './timeline';
+import type { Snapshot, TimelineInfo } from './viewTypes';
+
+export type Source =
+  { preset: string } | { doc: unknown; name?: string } | { text: string; name?: string };
+
+export type LoadResult =
+  | { ok: true; info: TimelineInfo }
+  | { ok: false; problems: ScenarioProblem[] }
+  | { ok: false; cancelled: true };
+
+export interface PresetInfo {
+  name: string;
+  title: string;
+  caption: string;
+}
+
+export class MmuSession {
+  timeline: Timeline | null = null;
+  compare: Timeline | null = null;
+  compareOptions: Partial<KernelOptions> | null = null;
+  private cancelRequested = false;
+
+  presets(): PresetInfo[] {
+    return PRESETS.map(({ name, title, caption }) => ({ name, title, caption }));
+  }
+
+  /** Parses and replays a scenario. A bad one changes nothing: the previous timeline stays. */
+  async load(
+    source: Source,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LoadResult> {
+    const parsed = parse(source);
+    if (!parsed.ok) return parsed;
+    this.cancelRequested = false;
+    try {
+      const t = await Timeline.load(parsed.scenario, parsed.name, {
+        onProgress,
+        cancelled: () => this.cancelRequested,
+      });
+      this.timeline = t;
+      this.compare = null;
+      this.compareOptions = null;
+      return { ok: true, info: t.info() };
+    } catch (e) {
+      if (e instanceof Cancelled) return { ok: false, cancelled: true };
+      throw e;
+    }
+  }
+
+  cancel(): void {
+    this.cancelRequested = true;
+  }
+
+  snapshot(position: number, opts: SnapshotOptions): Snapshot {
+    const t = this.need();
+    return buildSnapshot(t, t.at(position), position, opts);
+  }
+
+  /** The compare timeline at the point matching `position` of the main one: same op, same share of it. */
+  compareSnapshot(position: number, opts: SnapshotOptions): Snapshot | null {
+    const t = this.need();
+    const c = this.compare;
+    if (!c) return null;
+    const op = t.opAt(position);
+    let p = 0;
+    if (op >= 0) {
+      const share = (position - t.opStart[op]!) / Math.max(1, t.opStart[op + 1]! - t.opStart[op]!);
+      const i = Math.min(op, c.ops.length - 1);
+      p = c.opStart[i]! + Math.round(share * (c.opStart[i + 1]! - c.opStart[i]!));
+    }
+    return buildSnapshot(c, c.at(p), p, opts);
+  }
+
+  /** Replays the loaded scenario with some kernel options changed, for side-by-side stepping. */
+  async loadCompare(options: Partial<KernelOptions>): Promise<TimelineInfo> {
+    const t = this.need();
+    const scenario: Scenario = {
+      ...t.scenario,
+      options: { ...t.scenario.options, ...options },
+      ops: t.ops as Scenario['ops'],
+    };
+    this.compare = await Timeline.load(scenario, `${t.name} (${describe(options)})`);
+    this.compareOptions = options;
+    return this.compare.info();
+  }
+
+  closeCompare(): void {
+    this.compare = null;
+    this.compareOptions = null;
+  }
+
+  /** Validates and runs one more op at the end; a refused or malformed op changes nothing. */
+  append(
+    op: unknown,
+  ): { ok: true; info: TimelineInfo } | { ok: false; problems: ScenarioProblem[] } {
+    const t = this.need();
+    const r = scenarioOp.safeParse(op);
+    if (!r.success)
+      return {
+        ok: false,
+        problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      };
+    if (!t.append(r.data as MmuOp)) {
+      const message = t.error!.message;
+      t.error = null;
+      return { ok: false, problems: [{ path: '(op)', message }] };
+    }
+    if (this.compare && !this.compare.append(r.data as MmuOp)) this.compare = null;
+    return { ok: true, info: t.info() };
+  }
+
+  /** The scenario as it stands (the loaded ops plus appended ones), as JSON text. */
+  scenarioText(): string {
+    const t = this.need();
+    return JSON.stringify(
+      { ...t.scenario, ops: t.scenario.ops.slice(0, t.ops.length).concat(appended(t)) },
+      null,
+      2,
+    );
+  }
+
+  private need(): Timeline {
+    if (!this.timeline) throw new Error('no scenario loaded');
+    return this.timeline;
+  }
+}
+
+/** Ops appended after loading are in the timeline, not yet in its scenario. */
+function appended(t: Timeline): Scenario['ops'] {
+  return t.ops.slice(t.scenario.ops.length) as Scenario['ops'];
+}
+
+function parse(
+  source: Source,
+): { ok: true; scenario: Scenario; name: string } | { ok: false; problems: ScenarioProblem[] } {
+  if ('preset' in source) {
+    const p = presetByName(source.preset);
+    if (!p)
+      return {
+        ok: false,
+        problems: [{ path: '(preset)', message: `no preset named "${source.preset}"` }],
+      };
+    const r = parseScenario(p.scenario);
+    return r.ok ? { ok: true, scenario: r.scenario, name: p.name } : r;
+  }
+  let doc: unknown;
+  if ('text' in source) {
+    try {
+      doc = JSON.parse(source.text);
+    } catch (e) {
+      return {
+        ok: false,
+        problems: [{ path: '(document)', message: `not JSON: ${(e as Error).message}` }],
+      };
+    }
+  } else doc = source.doc;
+  const r = parseScenario(doc);
+  return r.ok
+    ? { ok: true, scenario: r.scenario, name: source.name ?? r.scenario.name ?? 'scenario' }
+    : r;
+}
+
+function describe(options: Partial<KernelOptions>): string {
+  return Object.entries(options)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+}

@@ -1,0 +1,235 @@
+/**
+ * A scenario's history: every op replayed once to count its micro-steps, with checkpoints (world
+ * copies) taken every ~25 ms of replay, so any position is a checkpoint, a few ops and one
+ * partial op away. Positions run 0 (before anything) to `total`; op i covers
+ * (opStart[i], opStart[i + 1]], and position opStart[i] + j is the state after its j-th step.
+ * Pure (no worker API): it runs under Vitest.
+ */
+import { KvmBugError } from '../model/errors';
+import { MmuRecorder, Paused, type MmuStep } from '../model/mmuEvents';
+import { applyMmuOp, opLabel, type MmuOp, type MmuOpResult, type MmuWorld } from '../model/mmuOps';
+import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from '../model/mmuPage';
+import { buildWorld } from '../scenario/runScenario';
+import type { Scenario } from '../scenario/schema';
+import type { TimelineInfo } from './viewTypes';
+
+/** Replay time between checkpoints. */
+const CHECKPOINT_MS = 25;
+/** Ops with more micro-steps than this keep only a window of them around the current one. */
+export const FULL_STEP_LIST = 20_000;
+const STEP_WINDOW = 400;
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface LoadHooks {
+  /** Called now and then with ops done / ops in all. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between chunks; true stops the load with Cancelled. */
+  cancelled?: () => boolean;
+}
+
+/** One op seen from the inside: its steps (or a window of them) and what it did. */
+export interface OpDetail {
+  op: number;
+  steps: MmuStep[];
+  /** Index (0-based step number inside the op) of steps[0]. */
+  firstStep: number;
+  result: MmuOpResult;
+}
+
+export interface PositionState {
+  world: MmuWorld;
+  /** -1 before the first op. */
+  op: number;
+  /** Steps of the op done (0 = before the op; = stepsInOp when it is over). */
+  stepInOp: number;
+  stepsInOp: number;
+  detail: OpDetail | null;
+}
+
+export class Timeline {
+  readonly ops: MmuOp[] = [];
+  readonly opStart: number[] = [0];
+  readonly opLabels: string[] = [];
+  readonly series = {
+    descriptors: [] as number[],
+    bytes: [] as number[],
+    flushes: [] as number[],
+    pages: [] as number[],
+  };
+  error: { index: number; message: string } | null = null;
+  private checkpoints: { op: number; world: MmuWorld }[] = [];
+  /** The world after the last op: where appended ops run. */
+  private end: MmuWorld;
+  /** The op last looked into: the world before it, and its detail. */
+  private cur: { op: number; before: MmuWorld; detail: OpDetail; after: MmuWorld } | null = null;
+  private sinceCheckpoint = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly scenario: Scenario,
+  ) {
+    this.end = buildWorld(scenario);
+    this.checkpoints.push({ op: 0, world: this.end.clone() });
+  }
+
+  static async load(scenario: Scenario, name: string, hooks: LoadHooks = {}): Promise<Timeline> {
+    const t = new Timeline(name, scenario);
+    let chunkStart = performance.now();
+    for (let i = 0; i < scenario.ops.length; i++) {
+      if (!t.append(scenario.ops[i] as MmuOp)) break;
+      if (performance.now() - chunkStart > 16) {
+        hooks.onProgress?.(i + 1, scenario.ops.length);
+        await new Promise((r) => setTimeout(r, 0)); // let cancel and other messages in
+        if (hooks.cancelled?.()) throw new Cancelled();
+        chunkStart = performance.now();
+      }
+    }
+    hooks.onProgress?.(scenario.ops.length, scenario.ops.length);
+    return t;
+  }
+
+  get total(): number {
+    return this.opStart[this.opStart.length - 1]!;
+  }
+
+  /** Runs `op` after the last one. False (and nothing changes) when the kernel would refuse it. */
+  append(op: MmuOp): boolean {
+    const i = this.ops.length;
+    const counter = new MmuRecorder({ keep: false });
+    const t0 = performance.now();
+    const before = this.sinceCheckpoint >= CHECKPOINT_MS ? this.end.clone() : null;
+    try {
+      applyMmuOp(this.end, op, { recorder: counter });
+    } catch (e) {
+      if (!(e instanceof KvmBugError)) throw e;
+      this.error = { index: i, message: `ops[${i}] (${op.op}): ${e.message}` };
+      return false;
+    }
+    if (before) {
+      this.checkpoints.push({ op: i, world: before });
+      this.sinceCheckpoint = 0;
+    }
+    this.sinceCheckpoint += performance.now() - t0;
+    this.error = null;
+    this.ops.push(op);
+    this.opLabels.push(opLabel(op));
+    this.opStart.push(this.total + counter.count);
+    const vm = this.end.vm;
+    this.series.descriptors.push(vm.lists.liveDescs);
+    this.series.pages.push(vm.nUsedMmuPages + vm.tdpMmuPages);
+    this.series.flushes.push(vm.stats.tlbFlushes + vm.stats.rangeFlushes);
+    const pages = vm.nUsedMmuPages + vm.tdpMmuPages;
+    const cacheBytes = vm.allCaches().reduce((n, c) => n + c.bytes, 0);
+    this.series.bytes.push(
+      pages * PAGE_SIZE +
+        vm.nUsedMmuPages * SIZEOF_KVM_MMU_PAGE +
+        vm.translationPages * PAGE_SIZE +
+        vm.lists.liveDescs * vm.lists.variant.layout.size +
+        cacheBytes,
+    );
+    return true;
+  }
+
+  info(): TimelineInfo {
+    return {
+      name: this.name,
+      ops: this.ops.length,
+      total: this.total,
+      opStart: this.opStart.slice(),
+      opLabels: this.opLabels.slice(),
+      options: this.end.vm.opts,
+      markers: [],
+      error: this.error,
+    };
+  }
+
+  /** The op that position `p` belongs to: -1 for 0, else i with opStart[i] < p <= opStart[i + 1]. */
+  opAt(p: number): number {
+    if (p <= 0) return -1;
+    let lo = 0;
+    let hi = this.ops.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.opStart[mid]! < p) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The model at position `p`: a private copy the caller may read (and throw away). */
+  at(p: number): PositionState {
+    const pos = Math.max(0, Math.min(this.total, Math.round(p)));
+    const op = this.opAt(pos);
+    if (op < 0)
+      return {
+        world: this.checkpoints[0]!.world.clone(),
+        op: -1,
+        stepInOp: 0,
+        stepsInOp: 0,
+        detail: null,
+      };
+    const cur = this.enter(op);
+    const stepsInOp = this.opStart[op + 1]! - this.opStart[op]!;
+    const j = pos - this.opStart[op]!;
+    if (j === stepsInOp)
+      return {
+        world: cur.after.clone(),
+        op,
+        stepInOp: j,
+        stepsInOp,
+        detail: this.windowed(cur.detail, j),
+      };
+    const world = cur.before.clone();
+    try {
+      applyMmuOp(world, this.ops[op]!, {
+        recorder: new MmuRecorder({ keep: false, stopAfter: j }),
+      });
+    } catch (e) {
+      if (!(e instanceof Paused)) throw e;
+    }
+    return { world, op, stepInOp: j, stepsInOp, detail: this.windowed(cur.detail, j) };
+  }
+
+  /** Makes op `i` the current one: the world before it, its steps, the world after it. */
+  private enter(i: number): NonNullable<Timeline['cur']> {
+    if (this.cur?.op === i) return this.cur;
+    const before = this.worldBefore(i);
+    const after = before.clone();
+    const steps = this.opStart[i + 1]! - this.opStart[i]!;
+    const rec = new MmuRecorder(steps <= FULL_STEP_LIST ? {} : { keep: false });
+    const result = applyMmuOp(after, this.ops[i]!, { recorder: rec });
+    this.cur = { op: i, before, after, detail: { op: i, steps: rec.steps, firstStep: 0, result } };
+    return this.cur;
+  }
+
+  /** For a long op, the steps around j, recorded on a copy (the full list would not fit). */
+  private windowed(detail: OpDetail, j: number): OpDetail {
+    const steps = this.opStart[detail.op + 1]! - this.opStart[detail.op]!;
+    if (steps <= FULL_STEP_LIST) return detail;
+    const from = Math.max(0, j - STEP_WINDOW / 2);
+    const rec = new MmuRecorder({
+      keep: { from, to: from + STEP_WINDOW },
+      stopAfter: Math.min(steps, from + STEP_WINDOW),
+    });
+    try {
+      applyMmuOp(this.cur!.before.clone(), this.ops[detail.op]!, { recorder: rec });
+    } catch (e) {
+      if (!(e instanceof Paused)) throw e;
+    }
+    return { ...detail, steps: rec.steps, firstStep: from };
+  }
+
+  private worldBefore(i: number): MmuWorld {
+    if (this.cur && this.cur.op === i - 1) return this.cur.after.clone();
+    let c = this.checkpoints[0]!;
+    for (const cp of this.checkpoints) if (cp.op <= i) c = cp;
+    const w = c.world.clone();
+    for (let k = c.op; k < i; k++) applyMmuOp(w, this.ops[k]!);
+    return w;
+  }
+}

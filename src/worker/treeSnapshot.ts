@@ -1,0 +1,83 @@
+/**
+ * The tree view's data: every shadow page the VM holds, the kind of each of its 512 entries,
+ * and the parent entry → child page links, as plain data the worker can post. Pure: reads the
+ * VM, changes nothing.
+ */
+import { accessText } from '../model/mmuPageRole';
+import type { KvmMmuPage } from '../model/mmuPage';
+import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE, SPTE_HUGE } from '../model/spte';
+import { childOf, spteFlags } from '../model/sptes';
+import type { Kvm } from '../model/vm';
+import {
+  ENTRY_EMPTY,
+  ENTRY_HUGE,
+  ENTRY_LEAF,
+  ENTRY_LINK,
+  type TreeEdge,
+  type TreePage,
+  type TreeSnapshot,
+} from './viewTypes';
+
+const NO_PAGES: ReadonlySet<number> = new Set();
+
+/**
+ * `opIndex` is the op the user looks at (vm.opIndex after it ran): pages it created are 'new'.
+ * The model keeps no per-page record of a lookup that found an existing page, so the caller
+ * passes the ids its micro-steps reused; a zapped page still waiting for its roots is 'zapped'.
+ */
+export function treeSnapshot(
+  vm: Kvm,
+  opIndex: number,
+  reused: ReadonlySet<number> = NO_PAGES,
+): TreeSnapshot {
+  const live: KvmMmuPage[] = [];
+  for (const sp of vm.livePages()) live.push(sp);
+  const entries = new Uint8Array(live.length * SPTE_ENT_PER_PAGE);
+  const edges: TreeEdge[] = [];
+  const hasParent = new Set<number>();
+  const pages = live.map((sp, n): TreePage => {
+    const base = n * SPTE_ENT_PER_PAGE;
+    // A page nothing was written to has no chunks: skip the 512 lookups.
+    if (sp.present > 0) {
+      for (let i = 0; i < SPTE_ENT_PER_PAGE; i++) {
+        const kind = entryKind(spteFlags(vm, sp, i), sp.level);
+        if (kind === ENTRY_EMPTY) continue;
+        entries[base + i] = kind;
+        if (kind !== ENTRY_LINK) continue;
+        const child = childOf(vm, sp, i);
+        if (!child) continue;
+        edges.push({ parent: sp.id, index: i, child: child.id });
+        hasParent.add(child.id);
+      }
+    }
+    return {
+      id: sp.id,
+      gfn: sp.gfn,
+      level: sp.level,
+      roleWord: sp.roleWord,
+      direct: sp.role.direct,
+      guestMode: sp.role.guestMode,
+      tdpMmu: sp.tdpMmuPage,
+      unsync: sp.unsync,
+      rootCount: sp.rootCount,
+      present: sp.present,
+      mark: sp.zapped
+        ? 'zapped'
+        : sp.createdAtOp === opIndex
+          ? 'new'
+          : reused.has(sp.id)
+            ? 'reused'
+            : null,
+      access: accessText(sp.role.access),
+    };
+  });
+  const roots = pages.filter((p) => !hasParent.has(p.id)).map((p) => p.id);
+  return { pages, entries, edges, roots };
+}
+
+/** Present entries are a link to a child table, a 4 KiB leaf, or a huge leaf (PT_PAGE_SIZE_MASK). */
+function entryKind(flags: number, level: number): number {
+  if (!isPresent(flags)) return ENTRY_EMPTY;
+  if (!isLastSpte(flags, level)) return ENTRY_LINK;
+  return flags & SPTE_HUGE ? ENTRY_HUGE : ENTRY_LEAF;
+}
