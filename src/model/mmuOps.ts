@@ -35,7 +35,8 @@ export interface FaultOp {
 }
 
 export type MmuOp =
-  | RmapOp
+  | Exclude<RmapOp, { op: 'add' }>
+  | (Extract<RmapOp, { op: 'add' }> & { count?: number })
   | FaultOp
   | { op: 'fork'; gfn: number; count: number; gva?: number; vcpu?: number }
   | { op: 'zap'; page: number }
@@ -107,21 +108,28 @@ export class MmuWorld {
   }
 
   /**
-   * The VM's lists keep no owner index, so the free-standing heads check "never add a present
-   * SPTE" by looking: they are short, and only rmap-only scenarios use them.
+   * Which free-standing head holds each SPTE: the VM's lists keep no owner index, so these heads
+   * keep their own, to refuse "add a present SPTE" as the kernel would BUG() on it.
    */
+  private scratchOwner = new Map<number, number>();
+
   refuseDuplicate(spte: number): void {
-    for (let h = 0; h < this.scratchHeads; h++) {
-      forEachRmapSpte(this.vm.lists, this.scratchBase + h, (s) => {
-        if (s === spte)
-          throw new KvmBugError(
-            'pte_list_add: SPTE already in an rmap',
-            h,
-            spte,
-            `pte_list_add: SPTE s${spte / 8 - 1} (0x${spte.toString(16)}) is already in rmap head ${h}`,
-          );
-      });
-    }
+    const h = this.scratchOwner.get(spte);
+    if (h === undefined) return;
+    throw new KvmBugError(
+      'pte_list_add: SPTE already in an rmap',
+      h,
+      spte,
+      `pte_list_add: SPTE s${spte / 8 - 1} (0x${spte.toString(16)}) is already in rmap head ${h}`,
+    );
+  }
+
+  /** Keeps the index above in step after a list op on free-standing head `h` succeeded. */
+  noteScratch(op: RmapOp, h: number): void {
+    if (op.op === 'add') this.scratchOwner.set(op.spte, h);
+    else if (op.op === 'remove') this.scratchOwner.delete(op.spte);
+    else if (op.op === 'destroy')
+      for (const [s, owner] of this.scratchOwner) if (owner === h) this.scratchOwner.delete(s);
   }
 
   /** An independent copy: a timeline checkpoint. */
@@ -129,6 +137,7 @@ export class MmuWorld {
     return Object.assign(Object.create(MmuWorld.prototype) as MmuWorld, this, {
       vm: this.vm.clone(),
       guest: this.guest.clone(),
+      scratchOwner: new Map(this.scratchOwner),
     });
   }
 
@@ -190,19 +199,29 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
     case 'iterate': {
       if (op.head < 0 || op.head >= w.scratchHeads)
         throw refuse(`rmap head ${op.head} does not exist (0..${w.scratchHeads - 1})`);
-      if (op.op === 'add') w.refuseDuplicate(op.spte);
-      const r = onScratchHead(w, op.head, () =>
-        applyRmapOp(
-          vm.lists,
-          { ...op, head: w.scratchBase + op.head },
-          // Ops on the free-standing heads run the list code directly: no MMU function around it.
-          { recorder: vm.rec?.list('pte_list') },
-        ),
-      );
+      // `count` adds sN, sN+1, ... in one op (a long list without a long scenario).
+      const n = op.op === 'add' ? (op.count ?? 1) : 1;
+      if (op.op === 'add') for (let k = 0; k < n; k++) w.refuseDuplicate(op.spte + 8 * k);
+      let r: ReturnType<typeof applyRmapOp> | undefined;
+      for (let k = 0; k < n; k++) {
+        const one = op.op === 'add' ? { ...op, spte: op.spte + 8 * k } : op;
+        r = onScratchHead(w, op.head, () =>
+          applyRmapOp(
+            vm.lists,
+            { ...one, head: w.scratchBase + op.head },
+            // Ops on the free-standing heads run the list code directly: no MMU function around it.
+            { recorder: vm.rec?.list('pte_list'), checkInvariants: n < 1000 },
+          ),
+        );
+        w.noteScratch(one, op.head);
+      }
       return {
-        summary: `${op.op} on head ${op.head}` + (r.ret === null ? '' : ` = ${r.ret}`),
-        ret: r.ret,
-        rmap: r.cost,
+        summary:
+          `${op.op} on head ${op.head}` +
+          (n > 1 ? ` x${n}` : '') +
+          (r!.ret === null ? '' : ` = ${r!.ret}`),
+        ret: r!.ret,
+        rmap: r!.cost,
       };
     }
     case 'rmap_count': {

@@ -92,6 +92,37 @@ export const PRESETS: Preset[] = [
       ],
     },
   },
+  {
+    name: 'split-16g',
+    title: 'Stress: a 16 GiB nested split',
+    caption:
+      'Sixteen nested 1 GiB pages split to 4 KiB when dirty logging starts: 8,208 new shadow pages and 4.2 million SPTEs, the scale the split caches and their mmu_lock drops were designed for. ' +
+      'Open the tree to see every page, and the caches to watch split_page_header_cache run out every 40 pages.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: true, tdpMmu: true, rmap: 'tail_count' },
+      vm: { memslots: [{ baseGfn: 0, npages: 17 * GiB }], vcpus: 1, guestTablesGfn: 16 * GiB },
+      ops: [
+        { op: 'fault', kind: 'nested', gfn: 0, gva: 0, level: 3, hostLevel: 3, count: 16 },
+        { op: 'split' },
+      ],
+    },
+  },
+  {
+    name: 'chain-10k',
+    title: 'Stress: one rmap of 10,000 descriptors',
+    caption:
+      'One head with 140,000 SPTEs: 10,000 full descriptors. With tail_count, an add or a count still reads only the head descriptor. ' +
+      'Scroll the chain: only the rows in view are drawn.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { rmap: 'tail_count' },
+      ops: [
+        { op: 'add', head: 0, spte: 's1', count: 140_000 },
+        { op: 'count', head: 0 },
+      ],
+    },
+  },
   ...(['tail_count', 'spte_count'] as const).map((rmap): Preset => ({
     name: `rmap-${rmap.replace('_', '-')}-30`,
     title: `rmap list, ${rmap}: 30 adds, one remove`,

@@ -14,7 +14,12 @@ const spte = z
 const head = z.number().int().nonnegative();
 
 export const scenarioOp = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('add'), head, spte }),
+  z.strictObject({
+    op: z.literal('add'),
+    head,
+    spte,
+    count: z.number().int().min(1).max(1_000_000).optional(),
+  }),
   z.strictObject({ op: z.literal('remove'), head, spte }),
   z.strictObject({ op: z.literal('count'), head }),
   z.strictObject({ op: z.literal('destroy'), head }),

@@ -12,7 +12,7 @@ import type { KernelOptions } from '../model/kernelOptions';
 import type { ScenarioProblem } from '../scenario/schema';
 import { mmuClient } from '../worker/client';
 import type { PresetInfo, Source } from '../worker/mmuSession';
-import type { ChainSelection, Snapshot, TimelineInfo } from '../worker/viewTypes';
+import type { ChainSelection, Snapshot, TimelineInfo, TimelineSeries } from '../worker/viewTypes';
 
 export type ViewName = 'chain' | 'tree' | 'caches' | 'stats';
 
@@ -29,10 +29,13 @@ export interface VizState {
   info: TimelineInfo | null;
   position: number;
   snapshot: Snapshot | null;
+  /** Per-op figures for the charts, fetched once per timeline. */
+  series: TimelineSeries | null;
   compare: {
     info: TimelineInfo;
     snapshot: Snapshot | null;
     options: Partial<KernelOptions>;
+    series: TimelineSeries | null;
   } | null;
   loading: { done: number; total: number; label: string } | null;
   /** Problems of the last document that failed to load (the previous scenario stays). */
@@ -80,6 +83,7 @@ export interface VizState {
 }
 
 let inFlight = false;
+let loadToken = 0;
 /** The newest position asked for and not yet sent to the worker. */
 let wanted: number | null = null;
 /** The newest position asked for at all: relative moves start here, not at the drawn one. */
@@ -126,6 +130,7 @@ export const useVizStore = create<VizState>()((set, get) => {
     info: null,
     position: 0,
     snapshot: null,
+    series: null,
     compare: null,
     loading: null,
     problems: [],
@@ -143,12 +148,17 @@ export const useVizStore = create<VizState>()((set, get) => {
 
     async load(source, label, position) {
       get().play(false);
+      const token = ++loadToken;
       set({ loading: { done: 0, total: 0, label } });
       const r = await mmuClient().load(
         source,
-        // Comlink proxies the callback: progress arrives as the worker replays.
-        proxyProgress((done, total) => set({ loading: { done, total, label } })),
+        // Comlink proxies the callback: progress arrives as the worker replays (and may land
+        // after the load itself has answered: then it is dropped).
+        proxyProgress((done, total) => {
+          if (token === loadToken && get().loading) set({ loading: { done, total, label } });
+        }),
       );
+      loadToken++;
       set({ loading: null });
       if (!r.ok) {
         if ('problems' in r) set({ problems: r.problems });
@@ -156,6 +166,7 @@ export const useVizStore = create<VizState>()((set, get) => {
       }
       set({
         info: r.info,
+        series: await mmuClient().series(false),
         problems: [],
         compare: null,
         selection: null,
@@ -231,14 +242,14 @@ export const useVizStore = create<VizState>()((set, get) => {
     async append(op) {
       const r = await mmuClient().append(op);
       if (!r.ok) return r.problems;
-      set({ info: r.info, source: { name: r.info.name } });
+      set({ info: r.info, source: { name: r.info.name }, series: await mmuClient().series(false) });
       request(r.info.total);
       return [];
     },
 
     async startCompare(options) {
       const info = await mmuClient().loadCompare(options);
-      set({ compare: { info, snapshot: null, options } });
+      set({ compare: { info, snapshot: null, options, series: await mmuClient().series(true) } });
       request(target ?? get().position);
     },
 

@@ -15,6 +15,9 @@ import { DescBox } from './DescBox';
 import './ChainView.css';
 import { allocFreeUpTo, touchOf } from './stepTouch';
 
+/** Chains longer than this many descriptors scroll in their own box and draw only what is in view. */
+const LONG_CHAIN = 120;
+
 /** Every head of the snapshot, one drawing each (a gfn has one rmap per level). */
 export function ChainView({ chain }: { chain: ChainSnapshot }) {
   return (
@@ -67,6 +70,10 @@ function HeadChain({ frame, name, variant, steps, current }: HeadChainProps) {
     return () => ro.disconnect();
   }, []);
 
+  // A long chain (a 1000-way fork has 72 descriptors; a stress test 10,000) scrolls in its own
+  // box and draws only the rows in view: a hand-rolled virtual list, since the rows are SVG
+  // groups in one coordinate space, which list-virtualization libraries (built on DOM rows) miss.
+  const [view, setView] = useState({ top: 0, height: 800 });
   const mine = useMemo(() => steps.filter((s) => s.head === frame.head), [steps, frame.head]);
   const touch = touchOf(current?.head === frame.head ? current : undefined);
   const { allocated, freed } = useMemo(() => allocFreeUpTo(mine, mine.length - 1), [mine]);
@@ -75,46 +82,66 @@ function HeadChain({ frame, name, variant, steps, current }: HeadChainProps) {
     [frame, freed, variant, width],
   );
 
+  const long = layout !== null && layout.rows.length > LONG_CHAIN;
+  const margin = 600;
+  const inView = (top: number, bottom: number) =>
+    !long || (bottom >= view.top - margin && top <= view.top + view.height + margin);
+
   return (
     <div className="chain-view" ref={ref}>
       {layout && frame && variant && (
-        <svg
-          role="img"
-          aria-label={describe(frame, name, variant)}
-          width={layout.width}
-          height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
+        <div
+          className={long ? 'chain-scroll' : undefined}
+          data-rows={layout.rows.length}
+          onScroll={
+            long
+              ? (e) =>
+                  setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
+              : undefined
+          }
         >
-          <defs>
-            <marker
-              id="arrowhead"
-              viewBox="0 0 8 8"
-              refX="7"
-              refY="4"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto"
-            >
-              <path d="M0,0 L8,4 L0,8 z" className="arrowhead" />
-            </marker>
-          </defs>
-          <Ruler layout={layout} variant={variant} />
-          <HeadWord frame={frame} name={name} layout={layout} hit={touch.head} />
-          {layout.rows.map((row) => (
-            <DescBox
-              key={row.key}
-              row={row}
-              desc={row.desc === null ? undefined : frame.descs[row.desc]}
-              layout={layout}
-              variant={variant}
-              touch={touch}
-              allocated={row.desc !== null && allocated.has(row.desc)}
-            />
-          ))}
-          {layout.arrows.map((a) => (
-            <path key={a.key} className="arrow" d={a.d} markerEnd="url(#arrowhead)" />
-          ))}
-        </svg>
+          <svg
+            role="img"
+            aria-label={describe(frame, name, variant)}
+            width={layout.width}
+            height={layout.height}
+            viewBox={`0 0 ${layout.width} ${layout.height}`}
+          >
+            <defs>
+              <marker
+                id="arrowhead"
+                viewBox="0 0 8 8"
+                refX="7"
+                refY="4"
+                markerWidth="7"
+                markerHeight="7"
+                orient="auto"
+              >
+                <path d="M0,0 L8,4 L0,8 z" className="arrowhead" />
+              </marker>
+            </defs>
+            <Ruler layout={layout} variant={variant} />
+            <HeadWord frame={frame} name={name} layout={layout} hit={touch.head} />
+            {layout.rows
+              .filter((row) => inView(row.y, row.boxY + CELL_H))
+              .map((row) => (
+                <DescBox
+                  key={row.key}
+                  row={row}
+                  desc={row.desc === null ? undefined : frame.descs[row.desc]}
+                  layout={layout}
+                  variant={variant}
+                  touch={touch}
+                  allocated={row.desc !== null && allocated.has(row.desc)}
+                />
+              ))}
+            {layout.arrows
+              .filter((a) => inView(a.top, a.bottom))
+              .map((a) => (
+                <path key={a.key} className="arrow" d={a.d} markerEnd="url(#arrowhead)" />
+              ))}
+          </svg>
+        </div>
       )}
       {layout && (
         <p className="legend" aria-hidden="true">

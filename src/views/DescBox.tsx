@@ -119,10 +119,24 @@ export function DescBox({ row, desc, layout, variant, touch, allocated }: Props)
             <rect x={x} y={row.boxY} width={word} height={CELL_H} />
             {spte !== 0 && (
               <>
-                <text className="val" x={x + word / 2} y={row.boxY + 18} textAnchor="middle">
+                <text
+                  className="val"
+                  x={x + word / 2}
+                  y={row.boxY + 18}
+                  textAnchor="middle"
+                  textLength={fits(spteName(spte), word, 7.2)}
+                  lengthAdjust="spacingAndGlyphs"
+                >
                   {spteName(spte)}
                 </text>
-                <text className="ptr" x={x + word / 2} y={row.boxY + 32} textAnchor="middle">
+                <text
+                  className="ptr"
+                  x={x + word / 2}
+                  y={row.boxY + 32}
+                  textAnchor="middle"
+                  textLength={fits(hex(spte), word, 5.6)}
+                  lengthAdjust="spacingAndGlyphs"
+                >
                   {hex(spte)}
                 </text>
               </>
@@ -185,4 +199,10 @@ function CountWord({
       </title>
     </g>
   );
+}
+
+/** A long name (s139987, 0x1116a0) is squeezed to the cell rather than spilling into the next. */
+function fits(text: string, word: number, charWidth: number): number | undefined {
+  const room = word - 6;
+  return text.length * charWidth > room ? room : undefined;
 }

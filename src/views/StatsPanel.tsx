@@ -9,8 +9,17 @@ import { BarTable, LineChart } from './statsCharts';
 import { costRows, histogramRows, memoryRows } from './statsRows';
 import './StatsPanel.css';
 
+/** Per-op series for the charts (TimelineSeries from the worker, or plain arrays). */
+export interface SeriesLike {
+  descriptors: ArrayLike<number>;
+  bytes: ArrayLike<number>;
+  flushes: ArrayLike<number>;
+  pages: ArrayLike<number>;
+}
+
 export interface StatsPanelProps {
   stats: StatsSnapshot;
+  series: SeriesLike;
   /** The op shown (0-based; -1 = before the first op). */
   op: number;
   opCount: number;
@@ -18,8 +27,8 @@ export interface StatsPanelProps {
   cost: Record<string, number>;
 }
 
-export function StatsPanel({ stats, op, opCount, cost }: StatsPanelProps) {
-  const { memory, pages, rmap, flushes, splits, series } = stats;
+export function StatsPanel({ stats, series, op, opCount, cost }: StatsPanelProps) {
+  const { memory, pages, rmap, flushes, splits } = stats;
   const where =
     op < 0 ? 'before the first op' : `after op ${formatCount(op + 1)} of ${formatCount(opCount)}`;
   return (

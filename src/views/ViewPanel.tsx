@@ -4,7 +4,7 @@
  */
 import type { KeyboardEvent } from 'react';
 import { useVizStore, type ViewName } from '../store/useVizStore';
-import type { Snapshot } from '../worker/viewTypes';
+import type { Snapshot, TimelineSeries } from '../worker/viewTypes';
 import { CacheView } from './CacheView';
 import { ChainView } from './ChainView';
 import { CompareSummary } from './CompareSummary';
@@ -23,6 +23,7 @@ export function ViewPanel() {
   const snapshot = useVizStore((s) => s.snapshot);
   const compare = useVizStore((s) => s.compare);
   const info = useVizStore((s) => s.info);
+  const series = useVizStore((s) => s.series);
   const { setView } = useVizStore.getState();
 
   const onTabKey = (e: KeyboardEvent) => {
@@ -69,13 +70,18 @@ export function ViewPanel() {
         {snapshot && (
           <div className="pane" data-pane="main">
             {compare && <h2 className="pane-title">{info?.name}</h2>}
-            <OneView view={view} snapshot={snapshot} opCount={info?.ops ?? 0} />
+            <OneView view={view} snapshot={snapshot} series={series} opCount={info?.ops ?? 0} />
           </div>
         )}
         {compare?.snapshot && (
           <div className="pane" data-pane="compare">
             <h2 className="pane-title">{compare.info.name}</h2>
-            <OneView view={view} snapshot={compare.snapshot} opCount={compare.info.ops} />
+            <OneView
+              view={view}
+              snapshot={compare.snapshot}
+              series={compare.series}
+              opCount={compare.info.ops}
+            />
           </div>
         )}
       </div>
@@ -83,13 +89,17 @@ export function ViewPanel() {
   );
 }
 
+const NO_SERIES = { descriptors: [], bytes: [], flushes: [], pages: [] };
+
 function OneView({
   view,
   snapshot,
+  series,
   opCount,
 }: {
   view: ViewName;
   snapshot: Snapshot;
+  series: TimelineSeries | null;
   opCount: number;
 }) {
   const selection = useVizStore((s) => s.selection);
@@ -114,6 +124,7 @@ function OneView({
       return (
         <StatsPanel
           stats={snapshot.stats}
+          series={series ?? NO_SERIES}
           op={snapshot.step.op}
           opCount={opCount}
           cost={snapshot.step.cost}

@@ -46,7 +46,8 @@ export interface ChainLayout {
   rulerY: number;
   head: Row;
   rows: Row[];
-  arrows: { key: string; d: string }[];
+  /** Arrows with the vertical span they cover, so a long chain can draw only what is in view. */
+  arrows: { key: string; d: string; top: number; bottom: number }[];
 }
 
 export function layoutChain(
@@ -89,10 +90,12 @@ export function layoutChain(
   const down = line();
   const around = line().curve(curveBasis);
   const midWord0 = xByte(WORD_BYTES / 2);
-  const arrows: { key: string; d: string }[] = [];
+  const arrows: ChainLayout['arrows'] = [];
   const vertical = (key: string, from: Row, to: Row) =>
     arrows.push({
       key,
+      top: from.boxY,
+      bottom: to.boxY,
       d:
         down([
           [midWord0, from.boxY + CELL_H],
@@ -124,7 +127,12 @@ export function layoutChain(
       [x - 30, y1],
       [x - 3, y1],
     ]);
-    arrows.push({ key: `detached${id}`, d: d ?? '' });
+    arrows.push({
+      key: `detached${id}`,
+      d: d ?? '',
+      top: Math.min(y0, y1),
+      bottom: Math.max(y0, y1),
+    });
   }
 
   return {

@@ -14,10 +14,10 @@ export interface Point {
 }
 
 /** At most ~2 points per bucket; all points when there are few. */
-export function downsample(values: readonly number[], buckets: number): Point[] {
+export function downsample(values: ArrayLike<number>, buckets: number): Point[] {
   const n = values.length;
   const b = Math.max(1, Math.floor(buckets));
-  if (n <= 2 * b) return values.map((v, i) => ({ i, v }));
+  if (n <= 2 * b) return Array.from(values, (v, i) => ({ i, v }));
   const out: Point[] = [];
   for (let k = 0; k < b; k++) {
     const from = Math.floor((k * n) / b);
@@ -70,7 +70,7 @@ export interface LineChartLayout {
  * point mid-chart, and op -1 ("before the first op") sits at the left edge.
  */
 export function layoutLineChart(
-  values: readonly number[],
+  values: ArrayLike<number>,
   op: number,
   box: ChartBox,
 ): LineChartLayout {
@@ -112,8 +112,8 @@ export function layoutLineChart(
 }
 
 /** A loop, not Math.max(...values): spreading 100,000 arguments can overflow the call stack. */
-export function maxOf(values: readonly number[]): number {
+export function maxOf(values: ArrayLike<number>): number {
   let max = 0;
-  for (const v of values) if (v > max) max = v;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
 }

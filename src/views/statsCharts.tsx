@@ -71,7 +71,7 @@ export function LineChart({
   format,
 }: {
   title: string;
-  values: readonly number[];
+  values: ArrayLike<number>;
   op: number;
   format: (v: number) => string;
 }) {

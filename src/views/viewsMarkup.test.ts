@@ -127,11 +127,17 @@ describe('StatsPanel', () => {
     flushes: { tlb: 2, range: 0 },
     lockDrops: 1,
     splits: { done: 513, refused: 0 },
-    series: { descriptors: [0, 0], bytes: [1, 2], flushes: [0, 2], pages: [1, 514] },
   };
+  const series = { descriptors: [0, 0], bytes: [1, 2], flushes: [0, 2], pages: [1, 514] };
   it('lists memory by category, the op cost and the counters', () => {
     const html = renderToStaticMarkup(
-      h(StatsPanel, { stats, op: 1, opCount: 2, cost: { pagesCreated: 513, lockDrops: 1 } }),
+      h(StatsPanel, {
+        stats,
+        series,
+        op: 1,
+        opCount: 2,
+        cost: { pagesCreated: 513, lockDrops: 1 },
+      }),
     );
     expect(html).toContain('after op 2 of 2');
     expect(html).toContain('shadowed_translation');

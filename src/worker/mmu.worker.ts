@@ -14,6 +14,12 @@ const api = {
   load: (source: Source, onProgress?: (done: number, total: number) => void) =>
     session.load(source, onProgress),
   cancel: () => session.cancel(),
+  series: (compare: boolean) => {
+    const s = session.series(compare);
+    return s
+      ? transfer(s, [s.descriptors.buffer, s.bytes.buffer, s.flushes.buffer, s.pages.buffer])
+      : null;
+  },
   snapshot: (position: number, opts: SnapshotOptions) => {
     const s = session.snapshot(position, opts);
     return transfer(s, [s.tree.entries.buffer]);
@@ -22,9 +28,15 @@ const api = {
     const s = session.compareSnapshot(position, opts);
     return s ? transfer(s, [s.tree.entries.buffer]) : null;
   },
-  loadCompare: (options: Partial<KernelOptions>) => session.loadCompare(options),
+  loadCompare: async (options: Partial<KernelOptions>) => {
+    const info = await session.loadCompare(options);
+    return transfer(info, [info.opStart.buffer]);
+  },
   closeCompare: () => session.closeCompare(),
-  append: (op: unknown) => session.append(op),
+  append: (op: unknown) => {
+    const r = session.append(op);
+    return r.ok ? transfer(r, [r.info.opStart.buffer]) : r;
+  },
   scenarioText: () => session.scenarioText(),
 };
 

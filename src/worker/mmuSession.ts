@@ -9,7 +9,7 @@ import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '
 import { formatPath } from '../scenario/schema';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline } from './timeline';
-import type { Snapshot, TimelineInfo } from './viewTypes';
+import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
 
 export type Source =
   { preset: string } | { doc: unknown; name?: string } | { text: string; name?: string };
@@ -56,6 +56,11 @@ export class MmuSession {
       if (e instanceof Cancelled) return { ok: false, cancelled: true };
       throw e;
     }
+  }
+
+  series(compare = false): TimelineSeries | null {
+    const t = compare ? this.compare : this.timeline;
+    return t ? t.seriesArrays() : null;
   }
 
   cancel(): void {

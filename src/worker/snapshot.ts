@@ -57,7 +57,7 @@ export function buildSnapshot(
       ? treeSnapshot(st.world.vm, st.world.vm.opIndex)
       : { pages: [], entries: new Uint8Array(0), edges: [], roots: [] },
     caches: caches(st.world),
-    stats: stats(t, st.world),
+    stats: stats(st.world),
   };
 }
 
@@ -67,7 +67,7 @@ function stepView(t: Timeline, st: PositionState, position: number): StepView {
     position,
     total: t.total,
     op: st.op,
-    opLabel: st.op >= 0 ? t.opLabels[st.op]! : 'before the first operation',
+    opLabel: st.op >= 0 ? t.opLabel(st.op) : 'before the first operation',
     opSummary: d ? d.result.summary : '',
     stepInOp: st.stepInOp,
     stepsInOp: st.stepsInOp,
@@ -205,7 +205,7 @@ function caches(world: MmuWorld): CacheInfo[] {
   }));
 }
 
-function stats(t: Timeline, world: MmuWorld): StatsSnapshot {
+function stats(world: MmuWorld): StatsSnapshot {
   const vm = world.vm;
   return {
     memory: memoryReport(vm),
@@ -214,6 +214,5 @@ function stats(t: Timeline, world: MmuWorld): StatsSnapshot {
     flushes: { tlb: vm.stats.tlbFlushes, range: vm.stats.rangeFlushes },
     lockDrops: vm.stats.lockDrops,
     splits: { done: vm.stats.splitsDone, refused: vm.stats.splitsRefused },
-    series: t.series,
   };
 }

@@ -11,7 +11,7 @@ import { applyMmuOp, opLabel, type MmuOp, type MmuOpResult, type MmuWorld } from
 import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from '../model/mmuPage';
 import { buildWorld } from '../scenario/runScenario';
 import type { Scenario } from '../scenario/schema';
-import type { TimelineInfo } from './viewTypes';
+import type { TimelineInfo, TimelineSeries } from './viewTypes';
 
 /** Replay time between checkpoints. */
 const CHECKPOINT_MS = 25;
@@ -54,7 +54,6 @@ export interface PositionState {
 export class Timeline {
   readonly ops: MmuOp[] = [];
   readonly opStart: number[] = [0];
-  readonly opLabels: string[] = [];
   readonly series = {
     descriptors: [] as number[],
     bytes: [] as number[],
@@ -117,7 +116,6 @@ export class Timeline {
     this.sinceCheckpoint += performance.now() - t0;
     this.error = null;
     this.ops.push(op);
-    this.opLabels.push(opLabel(op));
     this.opStart.push(this.total + counter.count);
     const vm = this.end.vm;
     this.series.descriptors.push(vm.lists.liveDescs);
@@ -140,11 +138,25 @@ export class Timeline {
       name: this.name,
       ops: this.ops.length,
       total: this.total,
-      opStart: this.opStart.slice(),
-      opLabels: this.opLabels.slice(),
+      opStart: Float64Array.from(this.opStart),
       options: this.end.vm.opts,
       markers: [],
       error: this.error,
+    };
+  }
+
+  /** Short label of op i, e.g. "fault nested gfn 0x40000". */
+  opLabel(i: number): string {
+    return opLabel(this.ops[i]!);
+  }
+
+  seriesArrays(): TimelineSeries {
+    const f = (a: number[]) => Float64Array.from(a);
+    return {
+      descriptors: f(this.series.descriptors),
+      bytes: f(this.series.bytes),
+      flushes: f(this.series.flushes),
+      pages: f(this.series.pages),
     };
   }
 

@@ -15,10 +15,11 @@ export interface TimelineInfo {
   ops: number;
   /** Micro-steps in all; positions run 0 (before anything) .. total (after the last op). */
   total: number;
-  /** opStart[i] = the position just before op i (length ops + 1; the last is `total`). */
-  opStart: number[];
-  /** Short label per op, e.g. "fault nested gfn 0x40000" (for the scrubber and lists). */
-  opLabels: string[];
+  /**
+   * opStart[i] = the position just before op i (length ops + 1; the last is `total`). A typed
+   * array, transferred: a million-op timeline must not cost the main thread a long clone.
+   */
+  opStart: Float64Array;
   options: KernelOptions;
   /** Labelled markers on the scrubber (trace markers; scenario ops with a `label`). */
   markers: { position: number; label: string }[];
@@ -129,8 +130,14 @@ export interface StatsSnapshot {
   flushes: { tlb: number; range: number };
   lockDrops: number;
   splits: { done: number; refused: number };
-  /** Per op (after it), for charts over the timeline: same length as TimelineInfo.ops. */
-  series: { descriptors: number[]; bytes: number[]; flushes: number[]; pages: number[] };
+}
+
+/** Per op (after it), for charts over the timeline: each as long as TimelineInfo.ops. Sent once per timeline. */
+export interface TimelineSeries {
+  descriptors: Float64Array;
+  bytes: Float64Array;
+  flushes: Float64Array;
+  pages: Float64Array;
 }
 
 /** One rmap head drawn by the chain view. */

@@ -154,7 +154,7 @@ function paintCards(
   for (const b of seen) ctx.rect(b.x, b.y, PAGE_W, PAGE_H);
   ctx.fill();
   ctx.strokeStyle = c.cardLine;
-  ctx.lineWidth = Math.min(1, px);
+  ctx.lineWidth = Math.max(1, px); // at least a screen pixel: a mostly empty page must not vanish
   ctx.stroke();
 
   // Enlarged cells stay crisp; shrunk grids average their cells instead of dropping some.
