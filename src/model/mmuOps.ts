@@ -9,7 +9,6 @@ import { MmuRecorder, type MmuFn, type MmuStep } from './mmuEvents';
 import { guestPteClear, kvmMmuPageFault, type FaultKind } from './pageTable';
 import { pagesPerEntry } from './spte';
 import type { OpCost } from './costs';
-import { forEachRmapSpte } from './rmap';
 import { applyRmapOp, type RmapOp } from './rmapOps';
 import { mmuShrinkScan } from './shrinker';
 import { kvmMmuSlotTrySplitHugePages, type SplitReport } from './split';

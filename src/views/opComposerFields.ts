@@ -203,8 +203,8 @@ export const OP_DEFS: readonly OpDef[] = [
   {
     op: 'add',
     kernel: 'pte_list_add',
-    help: 'Add an SPTE to a free-standing rmap head.',
-    fields: [head, spte],
+    help: 'Add an SPTE to a free-standing rmap head (with a count: sN, sN+1, ...).',
+    fields: [head, spte, num('count', 'count', false, { placeholder: '1' })],
   },
   {
     op: 'remove',
