@@ -129,6 +129,8 @@ export type ScenarioOp = z.infer<typeof scenarioOp>;
 export interface ScenarioProblem {
   path: string;
   message: string;
+  /** The line in the document's text, when it came as text. */
+  line?: number | null;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -7,7 +7,7 @@ import type { KernelOptions } from '../model/kernelOptions';
 import { useVizStore } from '../store/useVizStore';
 import { currentUrlState } from '../store/useUrlSync';
 import { formatHash } from '../scenario/urlState';
-import { scenarioProblemsByLine } from '../scenario/textErrors';
+import type { ScenarioProblem } from '../scenario/schema';
 import { exportView } from './exportView';
 import { ScenarioPicker } from './ScenarioPicker';
 
@@ -33,20 +33,18 @@ export function AppHeader() {
   const preset = presets.find((p) => p.name === current);
   const [open, setOpen] = useState(false);
 
+  // The worker parses and checks the file (a large one must not freeze the page); a file that
+  // does not load opens in the editor with its problems by line, the loaded scenario untouched.
   const onLoadFile = async (text: string, fileName: string) => {
-    const problems = scenarioProblemsByLine(text);
-    if (problems.length > 0) {
-      showEditor(
-        text,
-        problems.map((p) => ({
-          line: p.line,
-          message: p.path ? `${p.path}: ${p.message}` : p.message,
-        })),
-        fileName,
-      );
-      return;
-    }
-    await load({ text, name: fileName }, fileName);
+    if (await load({ text, name: fileName }, fileName)) return;
+    const problems = useVizStore.getState().problems;
+    const message = (p: ScenarioProblem) =>
+      p.path === '(syntax)' ? `JSON: ${p.message}` : `${p.path}: ${p.message}`;
+    showEditor(
+      text,
+      problems.map((p) => ({ line: p.line ?? null, message: message(p) })),
+      fileName,
+    );
   };
 
   const copyLink = async () => {

@@ -7,6 +7,7 @@ import type { MmuOp } from '../model/mmuOps';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
 import { formatPath } from '../scenario/schema';
+import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline } from './timeline';
 import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
