@@ -164,17 +164,16 @@ function parse(
   if ('text' in source) {
     try {
       doc = JSON.parse(source.text);
-    } catch (e) {
-      return {
-        ok: false,
-        problems: [{ path: '(document)', message: `not JSON: ${(e as Error).message}` }],
-      };
+    } catch {
+      doc = undefined;
     }
   } else doc = source.doc;
-  const r = parseScenario(doc);
-  return r.ok
-    ? { ok: true, scenario: r.scenario, name: source.name ?? r.scenario.name ?? 'scenario' }
-    : r;
+  const r = doc === undefined ? null : parseScenario(doc);
+  if (r?.ok)
+    return { ok: true, scenario: r.scenario, name: source.name ?? r.scenario.name ?? 'scenario' };
+  // Text that does not load: find the line of every problem (here, off the main thread).
+  if ('text' in source) return { ok: false, problems: scenarioProblemsByLine(source.text) };
+  return r ?? { ok: false, problems: [{ path: '(document)', message: 'not a scenario' }] };
 }
 
 function describe(options: Partial<KernelOptions>): string {
