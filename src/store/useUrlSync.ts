@@ -57,12 +57,32 @@ export function useUrlSync(): void {
   }, []);
 }
 
-/** The hash for what is on screen now. */
+/** A document with more ops than this is not put in links: the URL would be megabytes. */
+export const MAX_LINKED_OPS = 5000;
+
+/** The encoded document of the loaded timeline, made once per timeline (not per step). */
+let docCache: { info: unknown; doc: string | null } | null = null;
+
+async function encodedDoc(): Promise<string | null> {
+  const { info } = useVizStore.getState();
+  if (!info) return null;
+  if (docCache?.info !== info) {
+    const doc =
+      info.ops > MAX_LINKED_OPS ? null : await encodeDoc(await mmuClient().scenarioText());
+    docCache = { info, doc };
+  }
+  return docCache.doc;
+}
+
+/** The hash for what is on screen now (no scenario in it when the document is too large). */
 export async function currentUrlState(): Promise<UrlState> {
   const st = useVizStore.getState();
   const out: UrlState = { step: st.position, view: st.view };
   if (st.source && 'preset' in st.source) out.preset = st.source.preset;
-  else if (st.info) out.doc = await encodeDoc(await mmuClient().scenarioText());
+  else {
+    const doc = await encodedDoc();
+    if (doc) out.doc = doc;
+  }
   if (st.compare) out.compare = JSON.stringify(st.compare.options);
   return out;
 }

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { KernelOptions } from '../model/kernelOptions';
 import { useVizStore } from '../store/useVizStore';
-import { currentUrlState } from '../store/useUrlSync';
+import { currentUrlState, MAX_LINKED_OPS } from '../store/useUrlSync';
 import { formatHash } from '../scenario/urlState';
 import type { ScenarioProblem } from '../scenario/schema';
 import { exportView } from './exportView';
@@ -48,10 +48,16 @@ export function AppHeader() {
   };
 
   const copyLink = async () => {
-    const url = location.href.split('#')[0] + formatHash(await currentUrlState());
+    const state = await currentUrlState();
+    const url = location.href.split('#')[0] + formatHash(state);
+    const partial = !state.preset && !state.doc;
     try {
       await navigator.clipboard.writeText(url);
-      setNote('Link copied');
+      setNote(
+        partial
+          ? `Link copied: over ${MAX_LINKED_OPS} operations, so it holds the step and view but not the scenario`
+          : 'Link copied',
+      );
     } catch {
       setNote(url);
     }
