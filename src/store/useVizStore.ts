@@ -211,9 +211,12 @@ export const useVizStore = create<VizState>()((set, get) => {
       if (get().info) request(target ?? get().position);
     },
 
+    /** A selection made in one view shows in the others: an entry's rmap or parent_ptes in the chain. */
     select(selection) {
       set({ selection });
       if (selection?.gfn !== undefined) get().setChain({ kind: 'gfn', gfn: selection.gfn });
+      else if (selection?.page !== undefined && selection.index !== undefined)
+        get().setChain({ kind: 'entry', page: selection.page, index: selection.index });
     },
 
     play(on) {

@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { hex, pageEntryName, spteName } from '../scenario/spteName';
-import { SpteNaming, useSpteName } from './spteNaming';
+import { SpteNaming, SptePick, useSpteName } from './spteNaming';
 import type { RmapStep } from '../model/events';
 import type { Frame, VariantInfo } from '../worker/chainFrame';
 import type { ChainSnapshot } from '../worker/viewTypes';
@@ -19,9 +19,14 @@ import { allocFreeUpTo, touchOf } from './stepTouch';
 const LONG_CHAIN = 120;
 
 /** Every head of the snapshot, one drawing each (a gfn has one rmap per level). */
-export function ChainView({ chain }: { chain: ChainSnapshot }) {
+export function ChainView({ chain, onPick }: { chain: ChainSnapshot; onPick?: (ptr: number, scratch: boolean) => void }) {
   return (
     <div className="chain-heads">
+      {chain.selectionNote && (
+        <p className="selection-note" data-testid="selection-note">
+          {chain.selectionNote}
+        </p>
+      )}
       {chain.heads.map((h) => (
         <section key={h.head} className="chain-head" aria-label={h.label}>
           <h3 className="chain-head-label">
@@ -31,6 +36,7 @@ export function ChainView({ chain }: { chain: ChainSnapshot }) {
             </span>
           </h3>
           <SpteNaming.Provider value={h.scratch ? spteName : pageEntryName}>
+            <SptePick.Provider value={{ selected: chain.selectedSptep, pick: onPick ? (p) => onPick(p, h.scratch) : null }}>
             <HeadChain
               frame={h.frame}
               name={h.label}
@@ -38,6 +44,7 @@ export function ChainView({ chain }: { chain: ChainSnapshot }) {
               steps={chain.listSteps}
               current={chain.current}
             />
+            </SptePick.Provider>
           </SpteNaming.Provider>
         </section>
       ))}

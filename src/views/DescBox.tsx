@@ -4,7 +4,7 @@
  */
 import type { DescView } from '../model/rmapLayout';
 import { hex } from '../scenario/spteName';
-import { useSpteName } from './spteNaming';
+import { useSpteName, useSptePick } from './spteNaming';
 import type { VariantInfo } from '../worker/chainFrame';
 import { CACHE_LINE_BYTES, CELL_H, TITLE_H } from './chainLayout';
 import type { ChainLayout, Row } from './chainLayout';
@@ -21,6 +21,7 @@ interface Props {
 
 export function DescBox({ row, desc, layout, variant, touch, allocated }: Props) {
   const spteName = useSpteName();
+  const { selected, pick } = useSptePick();
   const { xByte, word, descW } = layout;
   const x0 = xByte(0);
   const id = row.desc!;
@@ -103,6 +104,7 @@ export function DescBox({ row, desc, layout, variant, touch, allocated }: Props)
           spte === 0 ? 'empty' : '',
           i >= count ? 'unused' : '',
           role ? `hit ${role}` : '',
+          spte !== 0 && spte === selected ? 'selected' : '',
         ]
           .filter(Boolean)
           .join(' ');
@@ -115,6 +117,9 @@ export function DescBox({ row, desc, layout, variant, touch, allocated }: Props)
             data-spte={spte === 0 ? '' : spteName(spte)}
             data-highlight={role ? 'true' : 'false'}
             data-role={role ?? ''}
+            data-selected={spte !== 0 && spte === selected ? 'true' : undefined}
+            onClick={pick && spte !== 0 ? () => pick(spte) : undefined}
+            style={pick && spte !== 0 ? { cursor: 'pointer' } : undefined}
           >
             <rect x={x} y={row.boxY} width={word} height={CELL_H} />
             {spte !== 0 && (

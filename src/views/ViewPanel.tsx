@@ -6,6 +6,7 @@ import type { KeyboardEvent } from 'react';
 import { useVizStore, type ViewName } from '../store/useVizStore';
 import type { Snapshot, TimelineSeries } from '../worker/viewTypes';
 import { CacheView } from './CacheView';
+import { ChainToolbar } from './ChainToolbar';
 import { ChainView } from './ChainView';
 import { CompareSummary } from './CompareSummary';
 import { StatsPanel } from './StatsPanel';
@@ -106,7 +107,18 @@ function OneView({
   const { select } = useVizStore.getState();
   switch (view) {
     case 'chain':
-      return <ChainView chain={snapshot.chain} />;
+      return (
+        <>
+          <ChainToolbar />
+          <ChainView
+            chain={snapshot.chain}
+            onPick={(ptr, scratch) => {
+              // A VM's SPTE pointer is entry i of page p: (p + 1) * 4096 + 8 * i (model/mmuPage.ts).
+              if (!scratch) select({ page: Math.floor(ptr / 4096) - 1, index: (ptr % 4096) / 8 });
+            }}
+          />
+        </>
+      );
     case 'tree':
       return (
         <TreeView

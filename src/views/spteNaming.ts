@@ -10,3 +10,13 @@ export const SpteNaming = createContext<(ptr: number) => string>(spteName);
 export function useSpteName(): (ptr: number) => string {
   return useContext(SpteNaming);
 }
+
+/** The selected SPTE pointer (marked wherever it sits) and what a click on a slot does. */
+export const SptePick = createContext<{ selected: number | null; pick: ((ptr: number) => void) | null }>({
+  selected: null,
+  pick: null,
+});
+
+export function useSptePick() {
+  return useContext(SptePick);
+}

@@ -5,7 +5,9 @@
 import { memoryReport, pageCounts, rmapReport } from '../model/accounting';
 import type { MmuStep } from '../model/mmuEvents';
 import type { MmuWorld } from '../model/mmuOps';
-import { sptepIndex, sptepPage } from '../model/mmuPage';
+import { sptepIndex, sptepOf, sptepPage } from '../model/mmuPage';
+import { isLastSpte, isPresent } from '../model/spte';
+import { childOf, entryGfn, spteFlags } from '../model/sptes';
 import { mmuCaption } from '../model/mmuStepCaption';
 import { headState } from '../model/rmapLayout';
 import { pteListCountQuiet } from '../model/rmapStats';
@@ -167,7 +169,26 @@ function chainSnapshot(st: PositionState, sel: ChainSelection, focus: Focus): Ch
       if (h >= 0) add(`rmap of gfn ${hex(gfn)} (${LEVEL_NAME[level]})`, h);
     }
   };
-  if (sel.kind === 'scratch') scratch();
+  let selectedSptep: number | null = null;
+  let selectionNote: string | null = null;
+  if (sel.kind === 'entry') {
+    const sp = vm.pages[sel.page];
+    const f = sp ? spteFlags(vm, sp, sel.index) : 0;
+    if (!sp) selectionNote = `page ${sel.page} is gone at this step`;
+    else if (!isPresent(f)) selectionNote = `page ${sp.id}[${sel.index}] is empty at this step`;
+    else if (sp.tdpMmuPage) selectionNote = `page ${sp.id}[${sel.index}]: a TDP MMU entry (no rmaps)`;
+    else if (isLastSpte(f, sp.level)) {
+      const gfn = entryGfn(vm, sp, sel.index);
+      selectedSptep = sptepOf(sp.id, sel.index);
+      selectionNote = `page ${sp.id}[${sel.index}]: ${LEVEL_NAME[sp.level]} leaf for gfn ${hex(gfn)}`;
+      gfnHeads(gfn);
+    } else {
+      const child = childOf(vm, sp, sel.index)!;
+      selectedSptep = sptepOf(sp.id, sel.index);
+      selectionNote = `page ${sp.id}[${sel.index}]: link to page ${child.id}, in its parent_ptes`;
+      add(`parent_ptes of page ${child.id}`, child.parentPtes);
+    }
+  } else if (sel.kind === 'scratch') scratch();
   else if (sel.kind === 'gfn') gfnHeads(sel.gfn);
   else if (sel.kind === 'parents') {
     const sp = vm.pages[sel.page];
@@ -189,6 +210,8 @@ function chainSnapshot(st: PositionState, sel: ChainSelection, focus: Focus): Ch
     heads,
     listSteps,
     current: last?.k === 'list' ? last.step : null,
+    selectedSptep,
+    selectionNote,
   };
 }
 

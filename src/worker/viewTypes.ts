@@ -159,6 +159,10 @@ export interface ChainSnapshot {
   listSteps: RmapStep[];
   /** The shown step, when it is a pte_list step. */
   current: RmapStep | null;
+  /** The selected SPTE's pointer, to mark wherever it sits in these chains. */
+  selectedSptep: number | null;
+  /** What the selection resolved to, in words ("page 5[17]: 4K leaf for gfn 0x1234"). */
+  selectionNote: string | null;
 }
 
 /** What the chain view should show. */
@@ -166,6 +170,8 @@ export type ChainSelection =
   | { kind: 'scratch' }
   | { kind: 'gfn'; gfn: number }
   | { kind: 'parents'; page: number }
+  /** Entry `index` of shadow page `page`: the rmaps of the gfn it maps (a leaf), or the child's parent_ptes (a link). */
+  | { kind: 'entry'; page: number; index: number }
   /** The head the current micro-step touches (default). */
   | { kind: 'focus' };
 
