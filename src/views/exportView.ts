@@ -4,11 +4,19 @@
  * tree) exports its pixels, wrapped in an <image> for SVG.
  */
 export async function exportView(view: string, format: 'svg' | 'png'): Promise<void> {
-  const pane = document.querySelector('[data-pane="main"]');
+  const pane = document.querySelector('[data-pane="main"]') as HTMLElement | null;
   if (!pane) return;
-  const svg = pane.querySelector('svg:not(.icon)') as SVGSVGElement | null;
+  const svgs = pane.querySelectorAll('svg');
+  const svg = svgs.length === 1 ? svgs[0]! : null;
   const canvas = pane.querySelector('canvas');
   const name = `kvm-mmu-viz-${view}`;
+  if (!svg && !canvas) {
+    // Several drawings (a chain per rmap level) or an HTML view (caches, stats): the whole pane.
+    const { width, height } = pane.getBoundingClientRect();
+    const text = paneAsSvg(pane, width, height);
+    if (format === 'svg') return download(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
+    return download(await rasterize(text, width, height), `${name}.png`);
+  }
   if (svg) {
     const text = serialize(svg);
     if (format === 'svg')
@@ -29,7 +37,29 @@ export async function exportView(view: string, format: 'svg' | 'png'): Promise<v
     const text = `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}"><image href="${url}" width="${canvas.width}" height="${canvas.height}"/></svg>`;
     return download(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
   }
-  // Views drawn with HTML (caches, stats): their charts are SVG; take the first one.
+}
+
+/** The pane as an SVG: its HTML in a foreignObject, every element's computed style inlined. */
+function paneAsSvg(pane: HTMLElement, width: number, height: number): string {
+  const copy = pane.cloneNode(true) as HTMLElement;
+  const src = [pane, ...pane.querySelectorAll('*')];
+  const dst = [copy, ...copy.querySelectorAll('*')];
+  src.forEach((el, i) => {
+    const cs = getComputedStyle(el);
+    let style = '';
+    for (let k = 0; k < cs.length; k++) {
+      const p = cs.item(k);
+      style += `${p}:${cs.getPropertyValue(p)};`;
+    }
+    dst[i]!.setAttribute('style', style);
+  });
+  const bg = getComputedStyle(document.body).backgroundColor;
+  const html = new XMLSerializer().serializeToString(copy);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}">` +
+    `<rect width="100%" height="100%" fill="${bg}"/>` +
+    `<foreignObject width="100%" height="100%">${html}</foreignObject></svg>`
+  );
 }
 
 /** The SVG with every element's computed fill, stroke and font inlined. */
