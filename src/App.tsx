@@ -5,7 +5,7 @@
  * Space play/pause, Home/End.
  */
 import { useEffect } from 'react';
-import { useVizStore } from './store/useVizStore';
+import { useVizApi } from './store/useVizStore';
 import { useUrlSync } from './store/useUrlSync';
 import { AppHeader } from './views/AppHeader';
 import { LoadStatus } from './views/LoadStatus';
@@ -14,13 +14,14 @@ import { TimelineBar } from './views/TimelineBar';
 import { ViewPanel } from './views/ViewPanel';
 
 export function App() {
-  useUrlSync();
+  const store = useVizApi();
+  useUrlSync(store);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t?.closest('input, select, textarea, button') && e.key === ' ') return;
       if (t?.closest('input, select, textarea') || e.altKey || e.ctrlKey || e.metaKey) return;
-      const s = useVizStore.getState();
+      const s = store.getState();
       if (e.key === 'ArrowLeft') (e.shiftKey ? s.opBy : s.stepBy)(-1);
       else if (e.key === 'ArrowRight') (e.shiftKey ? s.opBy : s.stepBy)(1);
       else if (e.key === 'Home') s.goTo(0);
@@ -31,7 +32,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [store]);
 
   return (
     <div className="app">

@@ -6,55 +6,69 @@
 import { useEffect } from 'react';
 import { DEFAULT_PRESET } from '../scenario/presets';
 import { decodeDoc, encodeDoc, formatHash, parseHash, type UrlState } from '../scenario/urlState';
-import { useVizStore, type ViewName } from './useVizStore';
-import { mmuClient } from '../worker/client';
+import type { VizStore, ViewName } from './useVizStore';
 
 const VIEWS: ViewName[] = ['chain', 'tree', 'caches', 'stats'];
-let started = false;
+/** Stores whose start-up already ran (StrictMode runs effects twice). */
+const started = new WeakSet<VizStore>();
 
-export function useUrlSync(): void {
+export function useUrlSync(store: VizStore): void {
   useEffect(() => {
-    if (started) return;
-    started = true;
-    void (async () => {
-      const s = useVizStore.getState();
-      await s.init();
-      const url = parseHash(location.hash);
-      if (url.view && (VIEWS as string[]).includes(url.view)) s.setView(url.view as ViewName);
-      let ok = false;
-      if (url.doc) {
-        try {
-          ok = await s.load(
-            { text: await decodeDoc(url.doc), name: 'linked scenario' },
-            'linked scenario',
-            url.step,
-          );
-        } catch {
-          ok = false;
-        }
-      } else if (url.preset) ok = await s.load({ preset: url.preset }, url.preset, url.step);
-      if (!ok) await s.load({ preset: DEFAULT_PRESET }, DEFAULT_PRESET);
-      if (url.compare) {
-        try {
-          await s.startCompare(JSON.parse(url.compare) as Record<string, unknown>);
-        } catch {
-          /* a bad compare option in a link: show the scenario alone */
-        }
-      }
-    })();
+    if (!started.has(store)) {
+      started.add(store);
+      void openFrom(store, parseHash(location.hash));
+    }
     let pending: ReturnType<typeof setTimeout> | null = null;
-    return useVizStore.subscribe((st, prev) => {
-      if (
+    const unsubscribe = store.subscribe((st, prev) => {
+      const same =
         st.position === prev.position &&
         st.view === prev.view &&
         st.source === prev.source &&
-        st.compare?.options === prev.compare?.options
-      )
-        return;
+        st.compare?.options === prev.compare?.options;
+      if (same) return;
       if (pending) clearTimeout(pending);
-      pending = setTimeout(() => void writeHash(), 150);
+      pending = setTimeout(() => void writeHash(store), 150);
     });
-  }, []);
+    return () => {
+      unsubscribe();
+      if (pending) clearTimeout(pending);
+    };
+  }, [store]);
+}
+
+/**
+ * Loads what a link (or an embed's settings) names: a document or a preset at a step, in a
+ * view, optionally in compare mode; the default preset when it names nothing that loads.
+ */
+export async function openFrom(
+  store: VizStore,
+  url: UrlState,
+  fallback: string | null = DEFAULT_PRESET,
+): Promise<boolean> {
+  const s = store.getState();
+  await s.init();
+  if (url.view && (VIEWS as string[]).includes(url.view)) s.setView(url.view as ViewName);
+  let ok = false;
+  if (url.doc) {
+    try {
+      ok = await s.load(
+        { text: await decodeDoc(url.doc), name: 'linked scenario' },
+        'linked scenario',
+        url.step,
+      );
+    } catch {
+      ok = false;
+    }
+  } else if (url.preset) ok = await s.load({ preset: url.preset }, url.preset, url.step);
+  if (!ok && fallback) ok = await s.load({ preset: fallback }, fallback);
+  if (ok && url.compare) {
+    try {
+      await s.startCompare(JSON.parse(url.compare) as Record<string, unknown>);
+    } catch {
+      /* a bad compare option in a link: show the scenario alone */
+    }
+  }
+  return ok;
 }
 
 /** A document with more ops than this is not put in links: the URL would be megabytes. */
@@ -63,31 +77,30 @@ export const MAX_LINKED_OPS = 5000;
 /** The encoded document of the loaded timeline, made once per timeline (not per step). */
 let docCache: { info: unknown; doc: string | null } | null = null;
 
-async function encodedDoc(): Promise<string | null> {
-  const { info } = useVizStore.getState();
+async function encodedDoc(store: VizStore): Promise<string | null> {
+  const { info, client } = store.getState();
   if (!info) return null;
   if (docCache?.info !== info) {
-    const doc =
-      info.ops > MAX_LINKED_OPS ? null : await encodeDoc(await mmuClient().scenarioText());
+    const doc = info.ops > MAX_LINKED_OPS ? null : await encodeDoc(await client.scenarioText());
     docCache = { info, doc };
   }
-  return docCache.doc;
+  return docCache!.doc;
 }
 
 /** The hash for what is on screen now (no scenario in it when the document is too large). */
-export async function currentUrlState(): Promise<UrlState> {
-  const st = useVizStore.getState();
+export async function currentUrlState(store: VizStore): Promise<UrlState> {
+  const st = store.getState();
   const out: UrlState = { step: st.position, view: st.view };
   if (st.source && 'preset' in st.source) out.preset = st.source.preset;
   else {
-    const doc = await encodedDoc();
+    const doc = await encodedDoc(store);
     if (doc) out.doc = doc;
   }
   if (st.compare) out.compare = JSON.stringify(st.compare.options);
   return out;
 }
 
-async function writeHash(): Promise<void> {
-  const hash = formatHash(await currentUrlState());
+async function writeHash(store: VizStore): Promise<void> {
+  const hash = formatHash(await currentUrlState(store));
   if (hash !== location.hash) history.replaceState(null, '', hash);
 }

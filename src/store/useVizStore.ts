@@ -7,10 +7,12 @@
  * position is asked for next, so holding an arrow key never queues up stale work.
  */
 import { proxy } from 'comlink';
-import { create } from 'zustand';
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { KernelOptions } from '../model/kernelOptions';
 import type { ScenarioProblem } from '../scenario/schema';
-import { mmuClient } from '../worker/client';
+import type { MmuClient } from '../worker/client';
 import type { PresetInfo, Source } from '../worker/mmuSession';
 import type { ChainSelection, Snapshot, TimelineInfo, TimelineSeries } from '../worker/viewTypes';
 
@@ -23,6 +25,8 @@ export interface Selection {
 }
 
 export interface VizState {
+  /** This store's worker (each embedded widget has its own). */
+  client: MmuClient;
   presets: PresetInfo[];
   /** Preset name, or null for a document loaded from a file or the editor. */
   source: { preset: string } | { name: string } | null;
@@ -82,202 +86,226 @@ export interface VizState {
   closeEditor(): void;
 }
 
-let inFlight = false;
-let loadToken = 0;
-/** The newest position asked for and not yet sent to the worker. */
-let wanted: number | null = null;
-/** The newest position asked for at all: relative moves start here, not at the drawn one. */
-let target: number | null = null;
-let timer: ReturnType<typeof setInterval> | null = null;
+export type VizStore = StoreApi<VizState>;
 
-export const useVizStore = create<VizState>()((set, get) => {
-  const fetchAt = async (position: number): Promise<void> => {
-    const { view, chain, compare } = get();
-    const opts = { chain, tree: view === 'tree' };
-    const snapshot = await mmuClient().snapshot(position, opts);
-    const other = compare ? await mmuClient().compareSnapshot(position, opts) : null;
-    set((s) => ({
-      snapshot,
-      position,
-      compare: s.compare ? { ...s.compare, snapshot: other } : null,
-    }));
-  };
+/** One store per page or embedded widget, talking to its own worker. */
+export function createVizStore(client: MmuClient): VizStore {
+  return createStore<VizState>()((set, get) => {
+    let inFlight = false;
+    let loadToken = 0;
+    /** The newest position asked for and not yet sent to the worker. */
+    let wanted: number | null = null;
+    /** The newest position asked for at all: relative moves start here, not at the drawn one. */
+    let target: number | null = null;
+    let timer: ReturnType<typeof setInterval> | null = null;
 
-  /** Asks for `position`, or remembers it as the next one if a request is on its way. */
-  const request = (position: number) => {
-    wanted = position;
-    target = position;
-    if (inFlight) return;
-    inFlight = true;
-    void (async () => {
-      try {
-        while (wanted !== null) {
-          const p = wanted;
-          wanted = null;
-          await fetchAt(p);
+    const fetchAt = async (position: number): Promise<void> => {
+      const { view, chain, compare } = get();
+      const opts = { chain, tree: view === 'tree' };
+      const snapshot = await client.snapshot(position, opts);
+      const other = compare ? await client.compareSnapshot(position, opts) : null;
+      set((s) => ({
+        snapshot,
+        position,
+        compare: s.compare ? { ...s.compare, snapshot: other } : null,
+      }));
+    };
+
+    /** Asks for `position`, or remembers it as the next one if a request is on its way. */
+    const request = (position: number) => {
+      wanted = position;
+      target = position;
+      if (inFlight) return;
+      inFlight = true;
+      void (async () => {
+        try {
+          while (wanted !== null) {
+            const p = wanted;
+            wanted = null;
+            await fetchAt(p);
+          }
+        } finally {
+          inFlight = false;
         }
-      } finally {
-        inFlight = false;
-      }
-    })();
-  };
+      })();
+    };
 
-  const clamp = (p: number) => Math.max(0, Math.min(get().info?.total ?? 0, p));
+    const clamp = (p: number) => Math.max(0, Math.min(get().info?.total ?? 0, p));
 
-  return {
-    presets: [],
-    source: null,
-    info: null,
-    position: 0,
-    snapshot: null,
-    series: null,
-    compare: null,
-    loading: null,
-    problems: [],
-    view: 'chain',
-    chain: { kind: 'focus' },
-    selection: null,
-    playing: false,
-    editor: null,
-    speed: 8,
-    playByOp: false,
+    return {
+      client,
+      presets: [],
+      source: null,
+      info: null,
+      position: 0,
+      snapshot: null,
+      series: null,
+      compare: null,
+      loading: null,
+      problems: [],
+      view: 'chain',
+      chain: { kind: 'focus' },
+      selection: null,
+      playing: false,
+      editor: null,
+      speed: 8,
+      playByOp: false,
 
-    async init() {
-      set({ presets: await mmuClient().presets() });
-    },
+      async init() {
+        set({ presets: await client.presets() });
+      },
 
-    async load(source, label, position) {
-      get().play(false);
-      const token = ++loadToken;
-      set({ loading: { done: 0, total: 0, label } });
-      const r = await mmuClient().load(
-        source,
-        // Comlink proxies the callback: progress arrives as the worker replays (and may land
-        // after the load itself has answered: then it is dropped).
-        proxyProgress((done, total) => {
-          if (token === loadToken && get().loading) set({ loading: { done, total, label } });
-        }),
-      );
-      loadToken++;
-      set({ loading: null });
-      if (!r.ok) {
-        if ('problems' in r) set({ problems: r.problems });
-        return false;
-      }
-      set({
-        info: r.info,
-        series: await mmuClient().series(false),
-        problems: [],
-        compare: null,
-        selection: null,
-        source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
-      });
-      request(clamp(position ?? r.info.total));
-      return true;
-    },
+      async load(source, label, position) {
+        get().play(false);
+        const token = ++loadToken;
+        set({ loading: { done: 0, total: 0, label } });
+        const r = await client.load(
+          source,
+          // Comlink proxies the callback: progress arrives as the worker replays (and may land
+          // after the load itself has answered: then it is dropped).
+          proxyProgress((done, total) => {
+            if (token === loadToken && get().loading) set({ loading: { done, total, label } });
+          }),
+        );
+        loadToken++;
+        set({ loading: null });
+        if (!r.ok) {
+          if ('problems' in r) set({ problems: r.problems });
+          return false;
+        }
+        set({
+          info: r.info,
+          series: await client.series(false),
+          problems: [],
+          compare: null,
+          selection: null,
+          source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
+        });
+        request(clamp(position ?? r.info.total));
+        return true;
+      },
 
-    cancelLoad() {
-      void mmuClient().cancel();
-    },
+      cancelLoad() {
+        void client.cancel();
+      },
 
-    goTo(position) {
-      request(clamp(position));
-    },
+      goTo(position) {
+        request(clamp(position));
+      },
 
-    stepBy(delta) {
-      request(clamp((target ?? get().position) + delta));
-    },
+      stepBy(delta) {
+        request(clamp((target ?? get().position) + delta));
+      },
 
-    opBy(delta) {
-      const { info } = get();
-      if (!info) return;
-      const p = target ?? get().position;
-      const starts = info.opStart;
-      // Op boundaries are the positions after each op: opStart[1..ops].
-      const to =
-        delta > 0
-          ? (starts.find((s) => s > p) ?? info.total)
-          : ([...starts].reverse().find((s) => s < p) ?? 0);
-      request(to);
-    },
+      opBy(delta) {
+        const { info } = get();
+        if (!info) return;
+        const p = target ?? get().position;
+        const starts = info.opStart;
+        // Op boundaries are the positions after each op: opStart[1..ops].
+        const to =
+          delta > 0
+            ? (starts.find((s) => s > p) ?? info.total)
+            : ([...starts].reverse().find((s) => s < p) ?? 0);
+        request(to);
+      },
 
-    setView(view) {
-      set({ view });
-      if (get().info) request(target ?? get().position);
-    },
+      setView(view) {
+        set({ view });
+        if (get().info) request(target ?? get().position);
+      },
 
-    setChain(chain) {
-      set({ chain });
-      if (get().info) request(target ?? get().position);
-    },
+      setChain(chain) {
+        set({ chain });
+        if (get().info) request(target ?? get().position);
+      },
 
-    /** A selection made in one view shows in the others: an entry's rmap or parent_ptes in the chain. */
-    select(selection) {
-      set({ selection });
-      if (selection?.gfn !== undefined) get().setChain({ kind: 'gfn', gfn: selection.gfn });
-      else if (selection?.page !== undefined && selection.index !== undefined)
-        get().setChain({ kind: 'entry', page: selection.page, index: selection.index });
-    },
+      /** A selection made in one view shows in the others: an entry's rmap or parent_ptes in the chain. */
+      select(selection) {
+        set({ selection });
+        if (selection?.gfn !== undefined) get().setChain({ kind: 'gfn', gfn: selection.gfn });
+        else if (selection?.page !== undefined && selection.index !== undefined)
+          get().setChain({ kind: 'entry', page: selection.page, index: selection.index });
+      },
 
-    play(on) {
-      if (timer) clearInterval(timer);
-      timer = null;
-      set({ playing: on });
-      if (!on) return;
-      const tick = () => {
-        const { position, info, playByOp } = get();
-        if (!info || position >= info.total) return get().play(false);
-        if (playByOp) get().opBy(1);
-        else get().stepBy(1);
-      };
-      timer = setInterval(tick, 1000 / get().speed);
-    },
+      play(on) {
+        if (timer) clearInterval(timer);
+        timer = null;
+        set({ playing: on });
+        if (!on) return;
+        const tick = () => {
+          const { position, info, playByOp } = get();
+          if (!info || position >= info.total) return get().play(false);
+          if (playByOp) get().opBy(1);
+          else get().stepBy(1);
+        };
+        timer = setInterval(tick, 1000 / get().speed);
+      },
 
-    setSpeed(speed) {
-      set({ speed });
-      if (get().playing) get().play(true);
-    },
+      setSpeed(speed) {
+        set({ speed });
+        if (get().playing) get().play(true);
+      },
 
-    setPlayByOp(playByOp) {
-      set({ playByOp });
-    },
+      setPlayByOp(playByOp) {
+        set({ playByOp });
+      },
 
-    async append(op) {
-      const r = await mmuClient().append(op);
-      if (!r.ok) return r.problems;
-      set({ info: r.info, source: { name: r.info.name }, series: await mmuClient().series(false) });
-      request(r.info.total);
-      return [];
-    },
+      async append(op) {
+        const r = await client.append(op);
+        if (!r.ok) return r.problems;
+        set({ info: r.info, source: { name: r.info.name }, series: await client.series(false) });
+        request(r.info.total);
+        return [];
+      },
 
-    async startCompare(options) {
-      const info = await mmuClient().loadCompare(options);
-      set({ compare: { info, snapshot: null, options, series: await mmuClient().series(true) } });
-      request(target ?? get().position);
-    },
+      async startCompare(options) {
+        const info = await client.loadCompare(options);
+        set({ compare: { info, snapshot: null, options, series: await client.series(true) } });
+        request(target ?? get().position);
+      },
 
-    stopCompare() {
-      void mmuClient().closeCompare();
-      set({ compare: null });
-    },
+      stopCompare() {
+        void client.closeCompare();
+        set({ compare: null });
+      },
 
-    clearProblems() {
-      set({ problems: [] });
-    },
+      clearProblems() {
+        set({ problems: [] });
+      },
 
-    showEditor(text, errors, name) {
-      set({ editor: { text, errors, name } });
-    },
+      showEditor(text, errors, name) {
+        set({ editor: { text, errors, name } });
+      },
 
-    async editScenario() {
-      set({ editor: { text: await mmuClient().scenarioText(), errors: [], name: null } });
-    },
+      async editScenario() {
+        set({ editor: { text: await client.scenarioText(), errors: [], name: null } });
+      },
 
-    closeEditor() {
-      set({ editor: null });
-    },
-  };
-});
+      closeEditor() {
+        set({ editor: null });
+      },
+    };
+  });
+}
+
+export const VizStoreContext = createContext<VizStore | null>(null);
+
+function useStoreApi(): VizStore {
+  const store = useContext(VizStoreContext);
+  if (!store) throw new Error('no VizStoreContext above this component');
+  return store;
+}
+
+/** The state of the store above this component, by selector (re-renders when it changes). */
+export function useVizStore<T>(selector: (s: VizState) => T): T {
+  return useStore(useStoreApi(), selector);
+}
+
+/** The store itself: for actions, and for reading state in event handlers. */
+export function useVizApi(): VizStore {
+  return useStoreApi();
+}
 
 function proxyProgress(fn: (done: number, total: number) => void) {
   return proxy(fn);

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import type { KernelOptions } from '../model/kernelOptions';
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 import { currentUrlState, MAX_LINKED_OPS } from '../store/useUrlSync';
 import { formatHash } from '../scenario/urlState';
 import type { ScenarioProblem } from '../scenario/schema';
@@ -27,7 +27,8 @@ export function AppHeader() {
   const info = useVizStore((s) => s.info);
   const compare = useVizStore((s) => s.compare);
   const view = useVizStore((s) => s.view);
-  const { load, startCompare, stopCompare, showEditor } = useVizStore.getState();
+  const api = useVizApi();
+  const { load, startCompare, stopCompare, showEditor } = api.getState();
   const [note, setNote] = useState<string | null>(null);
   const current = source && 'preset' in source ? source.preset : null;
   const preset = presets.find((p) => p.name === current);
@@ -37,7 +38,7 @@ export function AppHeader() {
   // does not load opens in the editor with its problems by line, the loaded scenario untouched.
   const onLoadFile = async (text: string, fileName: string) => {
     if (await load({ text, name: fileName }, fileName)) return;
-    const problems = useVizStore.getState().problems;
+    const problems = api.getState().problems;
     const message = (p: ScenarioProblem) =>
       p.path === '(syntax)' ? `JSON: ${p.message}` : `${p.path}: ${p.message}`;
     showEditor(
@@ -48,7 +49,7 @@ export function AppHeader() {
   };
 
   const copyLink = async () => {
-    const state = await currentUrlState();
+    const state = await currentUrlState(api);
     const url = location.href.split('#')[0] + formatHash(state);
     const partial = !state.preset && !state.doc;
     try {

@@ -3,11 +3,12 @@
  * free-standing heads of an rmap-only scenario, or the rmaps of a gfn at every level.
  */
 import { useState } from 'react';
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 
 export function ChainToolbar() {
   const chain = useVizStore((s) => s.chain);
-  const { setChain } = useVizStore.getState();
+  const api = useVizApi();
+  const { setChain } = api.getState();
   const [gfnText, setGfnText] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -21,10 +22,18 @@ export function ChainToolbar() {
 
   return (
     <div className="chain-toolbar" role="group" aria-label="Which rmap heads to show">
-      <button type="button" aria-pressed={chain.kind === 'focus'} onClick={() => setChain({ kind: 'focus' })}>
+      <button
+        type="button"
+        aria-pressed={chain.kind === 'focus'}
+        onClick={() => setChain({ kind: 'focus' })}
+      >
         Follow the step
       </button>
-      <button type="button" aria-pressed={chain.kind === 'scratch'} onClick={() => setChain({ kind: 'scratch' })}>
+      <button
+        type="button"
+        aria-pressed={chain.kind === 'scratch'}
+        onClick={() => setChain({ kind: 'scratch' })}
+      >
         Free-standing heads
       </button>
       <form

@@ -19,7 +19,13 @@ import { allocFreeUpTo, touchOf } from './stepTouch';
 const LONG_CHAIN = 120;
 
 /** Every head of the snapshot, one drawing each (a gfn has one rmap per level). */
-export function ChainView({ chain, onPick }: { chain: ChainSnapshot; onPick?: (ptr: number, scratch: boolean) => void }) {
+export function ChainView({
+  chain,
+  onPick,
+}: {
+  chain: ChainSnapshot;
+  onPick?: (ptr: number, scratch: boolean) => void;
+}) {
   return (
     <div className="chain-heads">
       {chain.selectionNote && (
@@ -36,14 +42,19 @@ export function ChainView({ chain, onPick }: { chain: ChainSnapshot; onPick?: (p
             </span>
           </h3>
           <SpteNaming.Provider value={h.scratch ? spteName : pageEntryName}>
-            <SptePick.Provider value={{ selected: chain.selectedSptep, pick: onPick ? (p) => onPick(p, h.scratch) : null }}>
-            <HeadChain
-              frame={h.frame}
-              name={h.label}
-              variant={chain.era}
-              steps={chain.listSteps}
-              current={chain.current}
-            />
+            <SptePick.Provider
+              value={{
+                selected: chain.selectedSptep,
+                pick: onPick ? (p) => onPick(p, h.scratch) : null,
+              }}
+            >
+              <HeadChain
+                frame={h.frame}
+                name={h.label}
+                variant={chain.era}
+                steps={chain.listSteps}
+                current={chain.current}
+              />
             </SptePick.Provider>
           </SpteNaming.Provider>
         </section>

@@ -1,10 +1,11 @@
 /** A load in progress (with Cancel), or why the last document did not load. */
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 
 export function LoadStatus() {
   const loading = useVizStore((s) => s.loading);
   const problems = useVizStore((s) => s.problems);
-  const { cancelLoad, clearProblems } = useVizStore.getState();
+  const api = useVizApi();
+  const { cancelLoad, clearProblems } = api.getState();
   if (loading) {
     return (
       <div className="load-status" role="status">

@@ -2,7 +2,7 @@
  * Beside the views: the current operation's micro-steps, the composer for the next operation,
  * and the scenario as text.
  */
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { OpComposer } from './OpComposer';
 import { ScenarioEditor } from './ScenarioEditor';
@@ -11,7 +11,8 @@ import { StepList } from './StepList';
 export function SidePanel() {
   const editor = useVizStore((s) => s.editor);
   const step = useVizStore((s) => s.snapshot?.step);
-  const { append, load, editScenario, closeEditor } = useVizStore.getState();
+  const api = useVizApi();
+  const { append, load, editScenario, closeEditor } = api.getState();
 
   const onSubmit = async (op: unknown): Promise<string | null> => {
     const problems = await append(op);
@@ -32,7 +33,7 @@ export function SidePanel() {
       editor?.name ?? 'edited scenario',
     );
     if (!ok)
-      return useVizStore
+      return api
         .getState()
         .problems.map((p) => ({ line: null, message: `${p.path}: ${p.message}` }));
     closeEditor();

@@ -3,14 +3,15 @@
  * one marked; a click goes there. Long ops list a window around the current step.
  */
 import { useEffect, useRef } from 'react';
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 
 const SHOWN = 120;
 
 export function StepList() {
   const step = useVizStore((s) => s.snapshot?.step);
   const position = useVizStore((s) => s.position);
-  const { goTo } = useVizStore.getState();
+  const api = useVizApi();
+  const { goTo } = api.getState();
   const current = useRef<HTMLLIElement>(null);
 
   useEffect(() => {

@@ -2,7 +2,7 @@
  * Moving through the timeline: micro-steps, operations, play, a scrubber over every position,
  * and "Step k / n" always in view. The keys are bound in App (←/→, Shift+←/→, Space, Home/End).
  */
-import { useVizStore } from '../store/useVizStore';
+import { useVizApi, useVizStore } from '../store/useVizStore';
 
 export function TimelineBar() {
   const info = useVizStore((s) => s.info);
@@ -11,7 +11,8 @@ export function TimelineBar() {
   const playing = useVizStore((s) => s.playing);
   const speed = useVizStore((s) => s.speed);
   const playByOp = useVizStore((s) => s.playByOp);
-  const { stepBy, opBy, goTo, play, setSpeed, setPlayByOp } = useVizStore.getState();
+  const api = useVizApi();
+  const { stepBy, opBy, goTo, play, setSpeed, setPlayByOp } = api.getState();
   const total = info?.total ?? 0;
   const atStart = position <= 0;
   const atEnd = position >= total;

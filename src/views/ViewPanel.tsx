@@ -3,7 +3,7 @@
  * the same view of the other kernel beside it, with the differences that matter.
  */
 import type { KeyboardEvent } from 'react';
-import { useVizStore, type ViewName } from '../store/useVizStore';
+import { useVizApi, useVizStore, type ViewName } from '../store/useVizStore';
 import type { Snapshot, TimelineSeries } from '../worker/viewTypes';
 import { CacheView } from './CacheView';
 import { ChainToolbar } from './ChainToolbar';
@@ -25,7 +25,8 @@ export function ViewPanel() {
   const compare = useVizStore((s) => s.compare);
   const info = useVizStore((s) => s.info);
   const series = useVizStore((s) => s.series);
-  const { setView } = useVizStore.getState();
+  const api = useVizApi();
+  const { setView } = api.getState();
 
   const onTabKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.view === view);
@@ -104,7 +105,8 @@ function OneView({
   opCount: number;
 }) {
   const selection = useVizStore((s) => s.selection);
-  const { select } = useVizStore.getState();
+  const api = useVizApi();
+  const { select } = api.getState();
   switch (view) {
     case 'chain':
       return (

@@ -14,7 +14,8 @@ export async function exportView(view: string, format: 'svg' | 'png'): Promise<v
     // Several drawings (a chain per rmap level) or an HTML view (caches, stats): the whole pane.
     const { width, height } = pane.getBoundingClientRect();
     const text = paneAsSvg(pane, width, height);
-    if (format === 'svg') return download(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
+    if (format === 'svg')
+      return download(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
     return download(await rasterize(text, width, height), `${name}.png`);
   }
   if (svg) {

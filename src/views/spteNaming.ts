@@ -12,7 +12,10 @@ export function useSpteName(): (ptr: number) => string {
 }
 
 /** The selected SPTE pointer (marked wherever it sits) and what a click on a slot does. */
-export const SptePick = createContext<{ selected: number | null; pick: ((ptr: number) => void) | null }>({
+export const SptePick = createContext<{
+  selected: number | null;
+  pick: ((ptr: number) => void) | null;
+}>({
   selected: null,
   pick: null,
 });

@@ -1,17 +1,14 @@
 /**
- * The main thread's handle on the model worker. Created on first use, so importing the store
- * (e.g. from a test) does not start a worker.
+ * A handle on a model worker. The page makes one; every embedded widget makes its own, so
+ * several on one page do not interfere.
  */
 import { wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { MmuApi } from './mmu.worker';
 
-let api: Remote<MmuApi> | null = null;
+export type MmuClient = Remote<MmuApi>;
 
-export function mmuClient(): Remote<MmuApi> {
-  if (!api) {
-    const worker = new Worker(new URL('./mmu.worker.ts', import.meta.url), { type: 'module' });
-    api = wrap<MmuApi>(worker);
-  }
-  return api;
+export function createMmuClient(): MmuClient {
+  const worker = new Worker(new URL('./mmu.worker.ts', import.meta.url), { type: 'module' });
+  return wrap<MmuApi>(worker);
 }

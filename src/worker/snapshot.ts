@@ -176,7 +176,8 @@ function chainSnapshot(st: PositionState, sel: ChainSelection, focus: Focus): Ch
     const f = sp ? spteFlags(vm, sp, sel.index) : 0;
     if (!sp) selectionNote = `page ${sel.page} is gone at this step`;
     else if (!isPresent(f)) selectionNote = `page ${sp.id}[${sel.index}] is empty at this step`;
-    else if (sp.tdpMmuPage) selectionNote = `page ${sp.id}[${sel.index}]: a TDP MMU entry (no rmaps)`;
+    else if (sp.tdpMmuPage)
+      selectionNote = `page ${sp.id}[${sel.index}]: a TDP MMU entry (no rmaps)`;
     else if (isLastSpte(f, sp.level)) {
       const gfn = entryGfn(vm, sp, sel.index);
       selectedSptep = sptepOf(sp.id, sel.index);
