@@ -1,37 +1,57 @@
 /**
- * npm run replay -- <scenario.json | --preset NAME> [--json]
+ * npm run replay -- <scenario.json | --preset NAME> [--kernel VERSION] [--json]
  * Runs a scenario through the model and prints one line per op, or with --json one document
  * with the final figures (memory, caches, pages, rmap, costs, flushes, lockDrops).
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
 import { parseScenario } from '../scenario/schema';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { figures, runScenario } from '../scenario/runScenario';
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
-  console.error('usage: npm run replay -- <scenario.json | --preset NAME> [--json]');
+  console.error(
+    'usage: npm run replay -- <scenario.json | --preset NAME> [--kernel VERSION] [--json]',
+  );
   console.error(`presets: ${PRESETS.map((p) => p.name).join(', ')}`);
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const rest = args.filter((a) => a !== '--json');
+let cli: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, preset: { type: 'string' }, kernel: { type: 'string' } },
+  });
+}
+try {
+  cli = parse();
+} catch (e) {
+  usage((e as Error).message);
+}
+const { values, positionals } = cli;
+const json = values.json ?? false;
 let doc: unknown;
 let source: string;
-if (rest[0] === '--preset') {
-  const p = presetByName(rest[1] ?? '') ?? usage(`no preset named "${rest[1] ?? ''}"`);
+if (values.preset !== undefined) {
+  const p = presetByName(values.preset) ?? usage(`no preset named "${values.preset}"`);
   doc = p.scenario;
   source = `preset ${p.name}`;
-} else if (rest.length === 1) {
-  source = rest[0]!;
+} else if (positionals.length === 1) {
+  source = positionals[0]!;
   try {
     doc = JSON.parse(readFileSync(source, 'utf8'));
   } catch (e) {
     usage(`${source}: ${(e as Error).message}`);
   }
 } else usage();
+if (values.kernel !== undefined) {
+  if (!isKernelVersion(values.kernel))
+    usage(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
+  doc = { ...(doc as object), kernel: values.kernel };
+}
 
 const parsed = parseScenario(doc);
 if (!parsed.ok) {

@@ -29,6 +29,13 @@ export interface KernelOptions {
   rmapRecycleThreshold: number;
   /** SHADOW_NONPRESENT_VALUE has bit 63 (6.10+). */
   nonPresentBit63: boolean;
+  /**
+   * add's return value leaves out the full last descriptor when it appends one (before v5.10,
+   * c6c4f961cb87). Null: the era's own default (the golden traces' kernels).
+   */
+  addReturnLegacy: boolean | null;
+  /** kvm_rmap_head.val has KVM_RMAP_LOCKED, bit 1 (6.15+): drawn, held only inside one op. */
+  rmapLockBit: boolean;
 }
 
 export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
@@ -44,4 +51,6 @@ export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
   shrinker: 'zap-oldest-batch',
   rmapRecycleThreshold: 1000,
   nonPresentBit63: false,
+  addReturnLegacy: null,
+  rmapLockBit: false,
 };

@@ -131,7 +131,11 @@ export class Kvm {
 
   constructor(config: VmConfig, opts: Partial<KernelOptions> = {}) {
     this.opts = { ...DEFAULT_KERNEL_OPTIONS, ...opts };
-    this.lists = new PteLists(this.opts.rmap, { ownerIndex: false });
+    const era = PTE_LIST_VARIANTS[this.opts.rmap];
+    const legacy = this.opts.addReturnLegacy;
+    this.lists = new PteLists(legacy === null ? era : { ...era, addLeavesOutFullLast: legacy }, {
+      ownerIndex: false,
+    });
     const descBytes = PTE_LIST_VARIANTS[this.opts.rmap].layout.size;
     for (const [i, m] of config.memslots.entries()) this.addMemslot(i, m);
     const pages = config.memslots.reduce((n, m) => n + m.npages, 0);

@@ -17,7 +17,7 @@ const s = (n: number) => `s${n}`;
 
 const nestedSplit = (capacity: 'min+40' | '2xmin'): ScenarioInput => ({
   format: 'kvm-mmu-scenario/1',
-  options: { tdp: true, tdpMmu: true, rmap: 'tail_count', splitDescCapacity: capacity },
+  options: { tdp: true, tdpMmu: true, splitDescCapacity: capacity },
   vm: { memslots: [{ baseGfn: 0, npages: 2 * GiB }], vcpus: 1, guestTablesGfn: 2 * GiB - 0x100 },
   ops: [
     // L1 maps L2's memory with one 1 GiB page in its nested page tables; the host backs it with 1 GiB.
@@ -52,7 +52,7 @@ export const PRESETS: Preset[] = [
       'With tail_count (141705b78381, v6.4) a count reads the head descriptor only; with spte_count it walks all 72 descriptors. Then every other child exits: spte_count keeps 72 half-empty descriptors, tail_count packs the 500 survivors into 36.',
     scenario: {
       format: 'kvm-mmu-scenario/1',
-      options: { tdp: false, tdpMmu: false, rmap: 'tail_count' },
+      options: { tdp: false, tdpMmu: false },
       vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
       ops: [
         { op: 'fork', gfn: 0x400, count: 1000 },
@@ -100,7 +100,7 @@ export const PRESETS: Preset[] = [
       'Open the tree to see every page, and the caches to watch split_page_header_cache run out every 40 pages.',
     scenario: {
       format: 'kvm-mmu-scenario/1',
-      options: { tdp: true, tdpMmu: true, rmap: 'tail_count' },
+      options: { tdp: true, tdpMmu: true },
       vm: { memslots: [{ baseGfn: 0, npages: 17 * GiB }], vcpus: 1, guestTablesGfn: 16 * GiB },
       ops: [
         { op: 'fault', kind: 'nested', gfn: 0, gva: 0, level: 3, hostLevel: 3, count: 16 },
@@ -116,7 +116,7 @@ export const PRESETS: Preset[] = [
       'Scroll the chain: only the rows in view are drawn.',
     scenario: {
       format: 'kvm-mmu-scenario/1',
-      options: { rmap: 'tail_count' },
+      options: {},
       ops: [
         { op: 'add', head: 0, spte: 's1', count: 140_000 },
         { op: 'count', head: 0 },

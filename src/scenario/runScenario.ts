@@ -19,6 +19,12 @@ import {
   type MmuOpResult,
 } from '../model/mmuOps';
 import type { KernelOptions } from '../model/kernelOptions';
+import {
+  behavioursAt,
+  optionsForKernel,
+  unmodelled,
+  type DatedBehaviour,
+} from '../model/kernelVersions';
 import type { Scenario } from './schema';
 
 export interface OpError {
@@ -27,13 +33,20 @@ export interface OpError {
 }
 
 export interface ScenarioRun {
+  scenario: Scenario;
   world: MmuWorld;
   results: MmuOpResult[];
   error: OpError | null;
 }
 
+/** The kernel options a scenario runs with: its kernel version's, then its own overrides. */
+export function scenarioOptions(s: Scenario): Partial<KernelOptions> {
+  const base = s.kernel ? optionsForKernel(s.kernel) : {};
+  return { ...base, ...(s.options as Partial<KernelOptions>) };
+}
+
 export function buildWorld(s: Scenario): MmuWorld {
-  return new MmuWorld(s.vm, s.options as Partial<KernelOptions>);
+  return new MmuWorld(s.vm, scenarioOptions(s));
 }
 
 export function runScenario(
@@ -50,17 +63,20 @@ export function runScenario(
     } catch (e) {
       if (!(e instanceof KvmBugError)) throw e;
       return {
+        scenario: s,
         world,
         results,
         error: { index: i, message: `ops[${i}] (${s.ops[i]!.op}): ${e.message}` },
       };
     }
   }
-  return { world, results, error: null };
+  return { scenario: s, world, results, error: null };
 }
 
 /** The figures `npm run replay -- --json` prints and docs quote. */
 export interface ScenarioFigures {
+  /** The kernel version asked for ("current" when the scenario names none) and what it implied. */
+  kernel: { version: string; behaviours: DatedBehaviour[]; unmodelled: string[] };
   options: KernelOptions;
   memory: MemoryReport;
   caches: {
@@ -100,7 +116,9 @@ export function figures(run: ScenarioRun): ScenarioFigures {
       lockDrops: 0,
     },
   );
+  const version = run.scenario.kernel ?? 'current';
   return {
+    kernel: { version, behaviours: behavioursAt(version), unmodelled: unmodelled(version) },
     options: vm.opts,
     memory: memoryReport(vm),
     caches: vm.allCaches().map((c) => ({

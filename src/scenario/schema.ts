@@ -3,6 +3,7 @@
  * Parsed with zod; a bad document gets one message per problem, each with its JSON path.
  */
 import { z } from 'zod';
+import { KERNEL_VERSIONS } from '../model/kernelVersions';
 import { sptePtr } from './spteName';
 
 const gfn = z.number().int().nonnegative().describe('a guest frame number');
@@ -82,12 +83,16 @@ export const kernelOptionsSchema = z.strictObject({
   shrinker: z.enum(['zap-oldest-one', 'zap-oldest-batch', 'free-vcpu-caches', 'none']).optional(),
   rmapRecycleThreshold: z.number().int().positive().optional(),
   nonPresentBit63: z.boolean().optional(),
+  addReturnLegacy: z.boolean().nullable().optional(),
+  rmapLockBit: z.boolean().optional(),
 });
 
 export const scenarioSchema = z
   .strictObject({
     format: z.literal('kvm-mmu-scenario/1'),
     name: z.string().optional(),
+    /** A kernel version: sets every dated behaviour; `options` still override single ones. */
+    kernel: z.enum(KERNEL_VERSIONS).optional(),
     description: z.string().optional(),
     options: kernelOptionsSchema.default({}),
     vm: z

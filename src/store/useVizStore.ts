@@ -10,10 +10,9 @@ import { proxy } from 'comlink';
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { KernelOptions } from '../model/kernelOptions';
 import type { ScenarioProblem } from '../scenario/schema';
 import type { MmuClient } from '../worker/client';
-import type { PresetInfo, Source } from '../worker/mmuSession';
+import type { CompareChange, PresetInfo, Source } from '../worker/mmuSession';
 import type { ChainSelection, Snapshot, TimelineInfo, TimelineSeries } from '../worker/viewTypes';
 
 export type ViewName = 'chain' | 'tree' | 'caches' | 'stats';
@@ -38,7 +37,7 @@ export interface VizState {
   compare: {
     info: TimelineInfo;
     snapshot: Snapshot | null;
-    options: Partial<KernelOptions>;
+    options: CompareChange;
     series: TimelineSeries | null;
   } | null;
   loading: { done: number; total: number; label: string } | null;
@@ -72,7 +71,7 @@ export interface VizState {
   setSpeed(speed: number): void;
   setPlayByOp(on: boolean): void;
   append(op: unknown): Promise<ScenarioProblem[]>;
-  startCompare(options: Partial<KernelOptions>): Promise<void>;
+  startCompare(options: CompareChange): Promise<void>;
   stopCompare(): void;
   clearProblems(): void;
   /** Opens the editor on `text` (a file that did not load, with its problems by line). */

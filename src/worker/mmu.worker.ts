@@ -3,8 +3,7 @@
  * (Comlink) and gets view-sized snapshots back; the tree's entry grid is transferred, not copied.
  */
 import { expose, transfer } from 'comlink';
-import type { KernelOptions } from '../model/kernelOptions';
-import { MmuSession, type Source } from './mmuSession';
+import { MmuSession, type CompareChange, type Source } from './mmuSession';
 import type { SnapshotOptions } from './snapshot';
 
 const session = new MmuSession();
@@ -28,7 +27,7 @@ const api = {
     const s = session.compareSnapshot(position, opts);
     return s ? transfer(s, [s.tree.entries.buffer]) : null;
   },
-  loadCompare: async (options: Partial<KernelOptions>) => {
+  loadCompare: async (options: CompareChange) => {
     const info = await session.loadCompare(options);
     return transfer(info, [info.opStart.buffer]);
   },

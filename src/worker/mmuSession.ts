@@ -3,6 +3,7 @@
  * scenario under other kernel options), plus the load in progress. Pure: runs under Vitest.
  */
 import type { KernelOptions } from '../model/kernelOptions';
+import type { KernelVersion } from '../model/kernelVersions';
 import type { MmuOp } from '../model/mmuOps';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
@@ -19,6 +20,9 @@ export type LoadResult =
   | { ok: true; info: TimelineInfo }
   | { ok: false; problems: ScenarioProblem[] }
   | { ok: false; cancelled: true };
+
+/** What compare mode changes: a kernel version, and/or single options. */
+export type CompareChange = Partial<KernelOptions> & { kernel?: KernelVersion };
 
 export interface PresetInfo {
   name: string;
@@ -88,16 +92,21 @@ export class MmuSession {
     return buildSnapshot(c, c.at(p), p, opts);
   }
 
-  /** Replays the loaded scenario with some kernel options changed, for side-by-side stepping. */
-  async loadCompare(options: Partial<KernelOptions>): Promise<TimelineInfo> {
+  /**
+   * Replays the loaded scenario under another kernel (a version, and/or some options changed),
+   * for side-by-side stepping.
+   */
+  async loadCompare(change: CompareChange): Promise<TimelineInfo> {
     const t = this.need();
+    const { kernel, ...options } = change;
     const scenario: Scenario = {
       ...t.scenario,
+      kernel: kernel ?? t.scenario.kernel,
       options: { ...t.scenario.options, ...options },
       ops: t.ops as Scenario['ops'],
     };
-    this.compare = await Timeline.load(scenario, `${t.name} (${describe(options)})`);
-    this.compareOptions = options;
+    this.compare = await Timeline.load(scenario, `${t.name} (${describe(change)})`);
+    this.compareOptions = change;
     return this.compare.info();
   }
 
@@ -176,7 +185,7 @@ function parse(
   return r ?? { ok: false, problems: [{ path: '(document)', message: 'not a scenario' }] };
 }
 
-function describe(options: Partial<KernelOptions>): string {
+function describe(options: CompareChange): string {
   return Object.entries(options)
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');

@@ -139,6 +139,7 @@ export class Timeline {
       ops: this.ops.length,
       total: this.total,
       opStart: Float64Array.from(this.opStart),
+      kernel: this.scenario.kernel ?? 'current',
       options: this.end.vm.opts,
       markers: [],
       error: this.error,

@@ -20,6 +20,8 @@ export interface TimelineInfo {
    * array, transferred: a million-op timeline must not cost the main thread a long clone.
    */
   opStart: Float64Array;
+  /** The kernel version the scenario runs as ("current" when it names none). */
+  kernel: string;
   options: KernelOptions;
   /** Labelled markers on the scrubber (trace markers; scenario ops with a `label`). */
   markers: { position: number; label: string }[];

@@ -1,0 +1,195 @@
+/**
+ * One kernel-version setting for the whole model: each version the reviews argue about, and the
+ * behaviour every dated switch of KernelOptions had in it, with the commit that brought it
+ * (spec version notes; commit ids from the spec and the kernel history). A scenario's
+ * `kernel` picks the version; its `options` still override any single behaviour.
+ */
+import type { KernelOptions } from './kernelOptions';
+import { DEFAULT_KERNEL_OPTIONS } from './kernelOptions';
+
+export const KERNEL_VERSIONS = [
+  '2.6.35',
+  '2.6.37',
+  '3.6',
+  '5.9',
+  '5.14',
+  '5.15',
+  '6.0',
+  '6.1',
+  '6.4',
+  '6.12',
+  '6.13',
+  '6.15',
+  'current',
+] as const;
+export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+/** Comparable number for a version: 6.12 -> 6.012, "current" above all. */
+function rank(v: string): number {
+  if (v === 'current') return 99;
+  const [a = 0, b = 0, c = 0] = v.split('.').map(Number);
+  return a + b / 1000 + c / 1e6;
+}
+
+export interface DatedBehaviour {
+  option: keyof KernelOptions;
+  /** What the option is set to at this version. */
+  value: KernelOptions[keyof KernelOptions];
+  /** The release (and commit) where the current value began, or where the thing first existed. */
+  since: string;
+  commit: string | null;
+  what: string;
+}
+
+/** [from version, value, commit, description] steps for each dated option, oldest first. */
+const HISTORY: {
+  option: keyof KernelOptions;
+  steps: [string, KernelOptions[keyof KernelOptions], string | null, string][];
+}[] = [
+  {
+    option: 'rmap',
+    steps: [
+      [
+        '2.6.20',
+        'rmap_ext4',
+        null,
+        'struct kvm_rmap_desc: 4 NULL-terminated slots, then more (40 bytes)',
+      ],
+      [
+        '3.6',
+        'pte_list_ext3',
+        null,
+        'pte_list_desc with 3 slots (32 bytes), "fit well in cache line"',
+      ],
+      [
+        '5.15',
+        'spte_count',
+        '13236e25ebab',
+        '14 slots + u64 spte_count, metadata first (128 bytes)',
+      ],
+      [
+        '6.4',
+        'tail_count',
+        '141705b78381',
+        'u32 spte_count + u32 tail_count; new entries in the head descriptor',
+      ],
+    ],
+  },
+  {
+    option: 'addReturnLegacy',
+    steps: [
+      [
+        '2.6.20',
+        true,
+        null,
+        "add's return leaves out the full last descriptor when it appends one",
+      ],
+      ['5.10', false, 'c6c4f961cb87', "add's return counts every entry it walked past"],
+    ],
+  },
+  {
+    option: 'gfnsForDirectPages',
+    steps: [
+      ['2.6.20', true, null, 'every shadow page has a second page of gfns'],
+      [
+        '2.6.36',
+        false,
+        '2032a93d66fa',
+        'direct pages go without the gfns page (about 50% less with TDP)',
+      ],
+    ],
+  },
+  {
+    option: 'eagerSplitNested',
+    steps: [
+      ['2.6.20', false, null, 'no eager splitting of nested MMU pages'],
+      ['6.0', true, null, 'eager page splitting of nested MMU huge pages (the June 2022 series)'],
+    ],
+  },
+  {
+    option: 'shrinker',
+    steps: [
+      ['2.6.20', 'zap-oldest-one', null, 'mmu_shrink_scan zaps the oldest page of one VM per call'],
+      [
+        '5.9',
+        'zap-oldest-batch',
+        'ebdb292dac79',
+        'kvm_mmu_zap_oldest_mmu_pages(kvm, sc->nr_to_scan)',
+      ],
+      ['6.13', 'none', 'fe140e611d34', "KVM's MMU shrinker removed"],
+    ],
+  },
+  {
+    option: 'translationOnlyLevels1to3',
+    steps: [
+      ['2.6.20', false, null, 'every indirect page has shadowed_translation'],
+      ['6.11', true, '9ecc1c119b28', 'shadowed_translation only for indirect pages of level 1-3'],
+    ],
+  },
+  {
+    option: 'nonPresentBit63',
+    steps: [
+      ['2.6.20', false, null, 'SHADOW_NONPRESENT_VALUE is 0'],
+      ['6.10', true, null, 'SHADOW_NONPRESENT_VALUE has bit 63 (x86-64)'],
+    ],
+  },
+  {
+    option: 'rmapLockBit',
+    steps: [
+      ['2.6.20', false, null, 'kvm_rmap_head.val bit 1 unused'],
+      [
+        '6.15',
+        true,
+        null,
+        'KVM_RMAP_LOCKED (bit 1): a per-rmap lock held inside one rmap operation',
+      ],
+    ],
+  },
+  {
+    option: 'splitLinkZapsAndFlushesAll',
+    steps: [
+      [
+        '2.6.20',
+        false,
+        null,
+        "the split's last step drops the huge SPTE, with a ranged flush if asked",
+      ],
+      [
+        'current',
+        true,
+        '0cb2af2ea66a',
+        'the huge SPTE is zapped (mmu_page_zap_pte) and every TLB of the VM flushed (May 2026)',
+      ],
+    ],
+  },
+];
+
+/** Structures the model does not implement, by the versions that had them: said beside the version. */
+export function unmodelled(version: KernelVersion): string[] {
+  const notes = ['32-bit guests (PAE tables, role.quadrant) are not modelled'];
+  if (rank(version) < rank('3.0')) {
+    notes.unshift(
+      'parent_ptes used struct kvm_pte_chain (5 slots); the model keeps them in pte_list descriptors',
+    );
+  }
+  return notes;
+}
+
+/** Every dated behaviour at `version`, with where it came from. */
+export function behavioursAt(version: KernelVersion): DatedBehaviour[] {
+  return HISTORY.map(({ option, steps }) => {
+    let at = steps[0]!;
+    for (const s of steps) if (rank(s[0]) <= rank(version)) at = s;
+    return { option, value: at[1], since: at[0], commit: at[2], what: at[3] };
+  });
+}
+
+export function optionsForKernel(version: KernelVersion): KernelOptions {
+  const o: Record<string, unknown> = { ...DEFAULT_KERNEL_OPTIONS };
+  for (const b of behavioursAt(version)) o[b.option] = b.value;
+  return o as unknown as KernelOptions;
+}
+
+export function isKernelVersion(v: string): v is KernelVersion {
+  return (KERNEL_VERSIONS as readonly string[]).includes(v);
+}
