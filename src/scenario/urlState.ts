@@ -11,6 +11,8 @@ export interface UrlState {
   view?: string;
   /** Compare mode: kernel option overrides for the second pane, as JSON. */
   compare?: string;
+  /** The kernel version to run the scenario as. */
+  kernel?: string;
 }
 
 export function parseHash(hash: string): UrlState {
@@ -26,6 +28,8 @@ export function parseHash(hash: string): UrlState {
   if (view) out.view = view;
   const compare = p.get('compare');
   if (compare) out.compare = compare;
+  const kernel = p.get('kernel');
+  if (kernel) out.kernel = kernel;
   return out;
 }
 
@@ -36,6 +40,7 @@ export function formatHash(s: UrlState): string {
   if (s.step !== undefined) p.set('step', String(s.step));
   if (s.view) p.set('view', s.view);
   if (s.compare) p.set('compare', s.compare);
+  if (s.kernel) p.set('kernel', s.kernel);
   return '#' + p.toString();
 }
 

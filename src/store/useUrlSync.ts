@@ -49,17 +49,19 @@ export async function openFrom(
   await s.init();
   if (url.view && (VIEWS as string[]).includes(url.view)) s.setView(url.view as ViewName);
   let ok = false;
+  const known = store.getState().kernels.find((k) => k.version === url.kernel);
+  const kernel = known ? { kernel: known.version } : {};
   if (url.doc) {
     try {
       ok = await s.load(
-        { text: await decodeDoc(url.doc), name: 'linked scenario' },
+        { text: await decodeDoc(url.doc), name: 'linked scenario', ...kernel },
         'linked scenario',
         url.step,
       );
     } catch {
       ok = false;
     }
-  } else if (url.preset) ok = await s.load({ preset: url.preset }, url.preset, url.step);
+  } else if (url.preset) ok = await s.load({ preset: url.preset, ...kernel }, url.preset, url.step);
   if (!ok && fallback) ok = await s.load({ preset: fallback }, fallback);
   if (ok && url.compare) {
     try {
@@ -97,6 +99,8 @@ export async function currentUrlState(store: VizStore): Promise<UrlState> {
     if (doc) out.doc = doc;
   }
   if (st.compare) out.compare = JSON.stringify(st.compare.options);
+  if (st.source && 'preset' in st.source && st.info && st.info.kernel !== 'current')
+    out.kernel = st.info.kernel;
   return out;
 }
 

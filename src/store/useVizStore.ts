@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ScenarioProblem } from '../scenario/schema';
 import type { MmuClient } from '../worker/client';
-import type { CompareChange, PresetInfo, Source } from '../worker/mmuSession';
+import type { CompareChange, KernelInfo, PresetInfo, Source } from '../worker/mmuSession';
 import type { ChainSelection, Snapshot, TimelineInfo, TimelineSeries } from '../worker/viewTypes';
 
 export type ViewName = 'chain' | 'tree' | 'caches' | 'stats';
@@ -27,6 +27,7 @@ export interface VizState {
   /** This store's worker (each embedded widget has its own). */
   client: MmuClient;
   presets: PresetInfo[];
+  kernels: KernelInfo[];
   /** Preset name, or null for a document loaded from a file or the editor. */
   source: { preset: string } | { name: string } | null;
   info: TimelineInfo | null;
@@ -134,6 +135,7 @@ export function createVizStore(client: MmuClient): VizStore {
     return {
       client,
       presets: [],
+      kernels: [],
       source: null,
       info: null,
       position: 0,
@@ -151,7 +153,7 @@ export function createVizStore(client: MmuClient): VizStore {
       playByOp: false,
 
       async init() {
-        set({ presets: await client.presets() });
+        set({ presets: await client.presets(), kernels: await client.kernels() });
       },
 
       async load(source, label, position) {

@@ -3,16 +3,21 @@
  * compare mode, and sharing: "Copy link", "Export SVG", "Export PNG".
  */
 import { useState } from 'react';
-import type { KernelOptions } from '../model/kernelOptions';
+import type { CompareChange } from '../worker/mmuSession';
 import { useVizApi, useVizStore } from '../store/useVizStore';
 import { currentUrlState, MAX_LINKED_OPS } from '../store/useUrlSync';
 import { formatHash } from '../scenario/urlState';
 import type { ScenarioProblem } from '../scenario/schema';
 import { exportView } from './exportView';
+import { KernelPicker } from './KernelPicker';
 import { ScenarioPicker } from './ScenarioPicker';
 
 /** The comparisons the reviews argued about. */
-export const COMPARISONS: { label: string; options: Partial<KernelOptions> }[] = [
+export const COMPARISONS: { label: string; options: CompareChange }[] = [
+  ...(['2.6.37', '5.14', '6.1', '6.4', '6.12', '6.13', 'current'] as const).map((kernel) => ({
+    label: `kernel v${kernel}`,
+    options: { kernel },
+  })),
   { label: 'rmap: spte_count (v5.15–v6.3)', options: { rmap: 'spte_count' } },
   { label: 'rmap: tail_count (v6.4+)', options: { rmap: 'tail_count' } },
   { label: 'split_desc_cache: 1026 (June 2022 series)', options: { splitDescCapacity: '2xmin' } },
@@ -86,6 +91,7 @@ export function AppHeader() {
           />
         </div>
       </details>
+      <KernelPicker />
       <div className="top-actions">
         <label className="compare-pick">
           Compare with
@@ -93,7 +99,7 @@ export function AppHeader() {
             value={compare ? JSON.stringify(compare.options) : ''}
             onChange={(e) =>
               e.target.value
-                ? void startCompare(JSON.parse(e.target.value) as Partial<KernelOptions>)
+                ? void startCompare(JSON.parse(e.target.value) as CompareChange)
                 : stopCompare()
             }
             disabled={!info}

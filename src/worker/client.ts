@@ -8,7 +8,14 @@ import type { MmuApi } from './mmu.worker';
 
 export type MmuClient = Remote<MmuApi>;
 
-export function createMmuClient(): MmuClient {
-  const worker = new Worker(new URL('./mmu.worker.ts', import.meta.url), { type: 'module' });
+/**
+ * `makeWorker` lets an embed start the worker its own way: a sandboxed iframe has an opaque
+ * origin and may not load a worker by URL, and a widget served from another origin needs a
+ * Blob URL around its worker chunk (src/embed/).
+ */
+export function createMmuClient(makeWorker?: () => Worker): MmuClient {
+  const worker = makeWorker
+    ? makeWorker()
+    : new Worker(new URL('./mmu.worker.ts', import.meta.url), { type: 'module' });
   return wrap<MmuApi>(worker);
 }

@@ -10,6 +10,7 @@ const session = new MmuSession();
 
 const api = {
   presets: () => session.presets(),
+  kernels: () => session.kernels(),
   load: (source: Source, onProgress?: (done: number, total: number) => void) =>
     session.load(source, onProgress),
   cancel: () => session.cancel(),

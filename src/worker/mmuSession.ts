@@ -3,7 +3,13 @@
  * scenario under other kernel options), plus the load in progress. Pure: runs under Vitest.
  */
 import type { KernelOptions } from '../model/kernelOptions';
-import type { KernelVersion } from '../model/kernelVersions';
+import {
+  behavioursAt,
+  KERNEL_VERSIONS,
+  unmodelled,
+  type DatedBehaviour,
+  type KernelVersion,
+} from '../model/kernelVersions';
 import type { MmuOp } from '../model/mmuOps';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
@@ -13,8 +19,10 @@ import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline } from './timeline';
 import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
 
-export type Source =
-  { preset: string } | { doc: unknown; name?: string } | { text: string; name?: string };
+/** A scenario to load, and the kernel version to run it as (else its own). */
+export type Source = (
+  { preset: string } | { doc: unknown; name?: string } | { text: string; name?: string }
+) & { kernel?: KernelVersion };
 
 export type LoadResult =
   | { ok: true; info: TimelineInfo }
@@ -23,6 +31,12 @@ export type LoadResult =
 
 /** What compare mode changes: a kernel version, and/or single options. */
 export type CompareChange = Partial<KernelOptions> & { kernel?: KernelVersion };
+
+export interface KernelInfo {
+  version: KernelVersion;
+  behaviours: DatedBehaviour[];
+  unmodelled: string[];
+}
 
 export interface PresetInfo {
   name: string;
@@ -35,6 +49,15 @@ export class MmuSession {
   compare: Timeline | null = null;
   compareOptions: Partial<KernelOptions> | null = null;
   private cancelRequested = false;
+
+  /** Every named kernel version, what it implies, and what the model leaves out there. */
+  kernels(): KernelInfo[] {
+    return KERNEL_VERSIONS.map((version) => ({
+      version,
+      behaviours: behavioursAt(version),
+      unmodelled: unmodelled(version),
+    }));
+  }
 
   presets(): PresetInfo[] {
     return PRESETS.map(({ name, title, caption }) => ({ name, title, caption }));
@@ -156,9 +179,17 @@ function appended(t: Timeline): Scenario['ops'] {
   return t.ops.slice(t.scenario.ops.length) as Scenario['ops'];
 }
 
-function parse(
-  source: Source,
-): { ok: true; scenario: Scenario; name: string } | { ok: false; problems: ScenarioProblem[] } {
+/** A source's scenario, run as `source.kernel` when it names one. */
+function parse(source: Source): ParseResult {
+  const r = parseSource(source);
+  if (!r.ok || !source.kernel) return r;
+  return { ...r, scenario: { ...r.scenario, kernel: source.kernel } };
+}
+
+type ParseResult =
+  { ok: true; scenario: Scenario; name: string } | { ok: false; problems: ScenarioProblem[] };
+
+function parseSource(source: Source): ParseResult {
   if ('preset' in source) {
     const p = presetByName(source.preset);
     if (!p)

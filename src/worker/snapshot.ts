@@ -199,7 +199,7 @@ function chainSnapshot(st: PositionState, sel: ChainSelection, focus: Focus): Ch
     const scratchHead = h >= world.scratchBase && h < world.scratchBase + world.scratchHeads;
     if (scratchHead) scratch();
     else if (focus.gfn !== undefined) gfnHeads(focus.gfn);
-    else add(`head ${h}`, h);
+    else add(headLabel(world, h), h);
   } else scratch();
   const done = st.detail
     ? st.detail.steps.slice(0, Math.max(0, st.stepInOp - st.detail.firstStep))
@@ -214,6 +214,23 @@ function chainSnapshot(st: PositionState, sel: ChainSelection, focus: Focus): Ch
     selectedSptep,
     selectionNote,
   };
+}
+
+/** What a head is: an rmap of some gfn and level, or some page's parent_ptes. */
+function headLabel(world: MmuWorld, h: number): string {
+  const vm = world.vm;
+  for (const slot of vm.memslots) {
+    for (let level = 1; level <= 3; level++) {
+      const k = h - slot.rmapBase[level - 1]!;
+      if (k >= 0 && k < slot.rmapLen[level - 1]!) {
+        const per = 512 ** (level - 1);
+        const gfn = Math.max(slot.baseGfn, (Math.floor(slot.baseGfn / per) + k) * per);
+        return `rmap of gfn ${hex(gfn)} (${LEVEL_NAME[level]})`;
+      }
+    }
+  }
+  for (const sp of vm.livePages()) if (sp.parentPtes === h) return `parent_ptes of page ${sp.id}`;
+  return `head ${h}`;
 }
 
 function caches(world: MmuWorld): CacheInfo[] {
