@@ -178,6 +178,7 @@ for (const c of cases) {
 
     // A remove the kernel would refuse: the message, and nothing drawn changes.
     await page.keyboard.press('End');
+    await expect(pos).toHaveText(`Step ${total2} / ${total2}`);
     const drawnBefore = await chain(page);
     await page.getByLabel('Operation', { exact: true }).selectOption('remove');
     await page.getByLabel('rmap head', { exact: true }).fill('0');

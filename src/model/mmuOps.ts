@@ -66,6 +66,10 @@ export interface MmuOpCost {
   tlbFlushes: number;
   rangeFlushes: number;
   lockDrops: number;
+  /** The pte_list operations' own figures, summed over the op. */
+  descsVisited: number;
+  slotCompares: number;
+  cacheLines: number;
 }
 
 export interface MmuOpResult {
@@ -178,6 +182,9 @@ export function applyMmuOp(
       tlbFlushes: s.tlbFlushes - before.tlbFlushes,
       rangeFlushes: s.rangeFlushes - before.rangeFlushes,
       lockDrops: s.lockDrops - before.lockDrops,
+      descsVisited: s.listDescsVisited - before.listDescsVisited,
+      slotCompares: s.listSlotCompares - before.listSlotCompares,
+      cacheLines: s.listCacheLines - before.listCacheLines,
     };
     return { ...out, cost, steps: vm.rec?.steps ?? [] };
   } finally {
@@ -241,8 +248,11 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       const n = op.count ?? 1;
       const step = pagesPerEntry(op.level ?? 1);
       const last = op.gfn + (n - 1) * step;
-      if (!vm.memslotOf(last))
-        throw refuse(`gfn 0x${last.toString(16)} (the last of ${n}) is in no memslot`);
+      if (!vm.memslotOf(last)) {
+        throw refuse(
+          `gfn 0x${last.toString(16)}${n > 1 ? ` (the last of ${n})` : ''} is in no memslot`,
+        );
+      }
       let sp = kvmMmuPageFault(vm, { ...op, vcpu: op.vcpu ?? 0 }, w.guest);
       for (let k = 1; k < n; k++) {
         const d = k * step;

@@ -70,6 +70,9 @@ function listRec(vm: Kvm, fn: MmuFn): void {
 
 function listDone(vm: Kvm): void {
   vm.lists.rec = null;
+  vm.stats.listDescsVisited += vm.lists.costVisited;
+  vm.stats.listSlotCompares += vm.lists.costCompares;
+  vm.stats.listCacheLines += vm.lists.costLines;
 }
 
 /**

@@ -80,6 +80,10 @@ export interface VmStats {
   pagesZapped: number;
   leafSptesSet: number;
   emergencyAllocs: number;
+  /** What the pte_list operations cost in all (rmaps and parent_ptes). */
+  listDescsVisited: number;
+  listSlotCompares: number;
+  listCacheLines: number;
 }
 
 export interface VmConfig {
@@ -123,6 +127,9 @@ export class Kvm {
     pagesZapped: 0,
     leafSptesSet: 0,
     emergencyAllocs: 0,
+    listDescsVisited: 0,
+    listSlotCompares: 0,
+    listCacheLines: 0,
   };
   /** Micro-step recorder, or null (the fast path). */
   rec: MmuRecorder | null = null;

@@ -114,6 +114,9 @@ export function figures(run: ScenarioRun): ScenarioFigures {
       tlbFlushes: 0,
       rangeFlushes: 0,
       lockDrops: 0,
+      descsVisited: 0,
+      slotCompares: 0,
+      cacheLines: 0,
     },
   );
   const version = run.scenario.kernel ?? 'current';

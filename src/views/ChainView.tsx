@@ -22,9 +22,15 @@ const LONG_CHAIN = 120;
 export function ChainView({
   chain,
   onPick,
+  width,
 }: {
   chain: ChainSnapshot;
   onPick?: (ptr: number, scratch: boolean) => void;
+  /**
+   * Draw at this width, and whole (no scroll box for long chains), instead of measuring the box:
+   * for renderToStaticMarkup (src/cli/export.ts), where there is no box and nothing scrolls.
+   */
+  width?: number;
 }) {
   return (
     <div className="chain-heads">
@@ -54,6 +60,7 @@ export function ChainView({
                 variant={chain.era}
                 steps={chain.listSteps}
                 current={chain.current}
+                fixedWidth={width}
               />
             </SptePick.Provider>
           </SpteNaming.Provider>
@@ -72,21 +79,23 @@ interface HeadChainProps {
   /** The op's pte_list steps so far (any head): allocations and frees on this head are marked. */
   steps: readonly RmapStep[];
   current: RmapStep | null;
+  fixedWidth?: number | undefined;
 }
 
-function HeadChain({ frame, name, variant, steps, current }: HeadChainProps) {
-  const [width, setWidth] = useState(0);
+function HeadChain({ frame, name, variant, steps, current, fixedWidth }: HeadChainProps) {
+  const [measured, setWidth] = useState(0);
+  const width = fixedWidth ?? measured;
   const ref = useRef<HTMLDivElement>(null);
 
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || fixedWidth !== undefined) return;
     const measure = () => setWidth(Math.floor(el.getBoundingClientRect().width));
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
+  }, [fixedWidth]);
 
   // A long chain (a 1000-way fork has 72 descriptors; a stress test 10,000) scrolls in its own
   // box and draws only the rows in view: a hand-rolled virtual list, since the rows are SVG
@@ -100,16 +109,24 @@ function HeadChain({ frame, name, variant, steps, current }: HeadChainProps) {
     [frame, freed, variant, width],
   );
 
-  const long = layout !== null && layout.rows.length > LONG_CHAIN;
+  const long = layout !== null && layout.rows.length > LONG_CHAIN && fixedWidth === undefined;
+  // A box that scrolls is a Tab stop, or a keyboard cannot scroll it (axe:
+  // scrollable-region-focusable): sideways when the drawing is wider (compare panes, phones).
+  const wide = layout !== null && fixedWidth === undefined && layout.width > width;
   const margin = 600;
   const inView = (top: number, bottom: number) =>
     !long || (bottom >= view.top - margin && top <= view.top + view.height + margin);
 
   return (
-    <div className="chain-view" ref={ref}>
+    <div
+      className="chain-view"
+      ref={ref}
+      {...(wide && { tabIndex: 0, role: 'group', 'aria-label': `${name}, scrolls sideways` })}
+    >
       {layout && frame && variant && (
         <div
           className={long ? 'chain-scroll' : undefined}
+          {...(long && { tabIndex: 0, role: 'group', 'aria-label': `${name}, scrolls` })}
           data-rows={layout.rows.length}
           onScroll={
             long

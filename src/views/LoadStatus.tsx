@@ -4,6 +4,7 @@ import { useVizApi, useVizStore } from '../store/useVizStore';
 export function LoadStatus() {
   const loading = useVizStore((s) => s.loading);
   const problems = useVizStore((s) => s.problems);
+  const stopped = useVizStore((s) => s.info?.error ?? null);
   const api = useVizApi();
   const { cancelLoad, clearProblems } = api.getState();
   if (loading) {
@@ -24,7 +25,18 @@ export function LoadStatus() {
       </div>
     );
   }
-  if (problems.length === 0) return null;
+  if (problems.length === 0) {
+    if (!stopped) return null;
+    return (
+      <div className="load-problems" role="alert">
+        <strong>
+          The scenario stops at operation {stopped.index + 1}: the kernel would refuse it. The
+          operations before it are loaded.
+        </strong>
+        <p>{stopped.message}</p>
+      </div>
+    );
+  }
   return (
     <div className="load-problems" role="alert">
       <strong>Not loaded: the previous scenario stays.</strong>

@@ -34,7 +34,10 @@ export function ViewPanel() {
     if (!d) return;
     e.preventDefault();
     e.stopPropagation();
-    setView(TABS[(i + d + TABS.length) % TABS.length]!.view);
+    const next = TABS[(i + d + TABS.length) % TABS.length]!.view;
+    setView(next);
+    // The ARIA tabs pattern: focus goes with the selection (the old tab leaves the Tab order).
+    e.currentTarget.querySelector<HTMLElement>(`[id="tab-${next}"]`)?.focus();
   };
 
   return (

@@ -63,7 +63,10 @@ export class MmuSession {
     return PRESETS.map(({ name, title, caption }) => ({ name, title, caption }));
   }
 
-  /** Parses and replays a scenario. A bad one changes nothing: the previous timeline stays. */
+  /**
+   * Parses and replays a scenario. A malformed one changes nothing (the previous timeline stays);
+   * one with an op the kernel would refuse loads up to that op, and the timeline says where it stopped.
+   */
   async load(
     source: Source,
     onProgress?: (done: number, total: number) => void,

@@ -168,7 +168,7 @@ export function TreeView({ tree, focus, selected, onSelect, mode = 'auto' }: Tre
           onKeyDown={onKeyDown}
         >
           {drawAs === 'svg' ? (
-            <svg className="tree-svg" role="img" aria-label={summary} width="100%" height="100%">
+            <svg className="tree-svg" role="group" aria-label={summary} width="100%" height="100%">
               <g ref={scene}>
                 <TreeScene
                   tree={tree}

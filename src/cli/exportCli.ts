@@ -1,0 +1,142 @@
+/**
+ * The export command's work: arguments, the scenario (a file or a preset), the step, the SVG.
+ * Every failure is one clear line and a non-zero exit: 2 for a wrong command line, 1 for a
+ * scenario or step that does not work.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PRESETS } from '../scenario/presets';
+import { MmuSession, type Source } from '../worker/mmuSession';
+import { exportSvg, type ExportCss, type ExportView } from './exportSvg';
+
+export interface Io {
+  /** The SVG, when there is no --out. */
+  out(text: string): void;
+  err(line: string): void;
+}
+
+const USAGE =
+  'usage: npm run export -- <scenario.json | --preset NAME> [--step N] [--view chain|tree] ' +
+  '[--out file.svg] [--width PX]';
+
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+const usage = (msg: string) => new Failure(`${msg}\n${USAGE}`, 2);
+
+export async function runExport(argv: string[], io: Io): Promise<number> {
+  try {
+    await exportOnce(argv, io);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    io.err(`export: ${e.message}`);
+    return e.code;
+  }
+}
+
+async function exportOnce(argv: string[], io: Io): Promise<void> {
+  const args = readArgs(argv);
+  const session = new MmuSession();
+  const loaded = await session.load(args.source);
+  if (!loaded.ok) {
+    const problems = 'problems' in loaded ? loaded.problems : [];
+    const lines = problems
+      .slice(0, 20)
+      .map((p) => `  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
+    throw new Failure([`${args.what} is not a scenario that loads:`, ...lines].join('\n'), 1);
+  }
+  const { total } = loaded.info;
+  const step = args.step ?? total;
+  if (step > total) {
+    throw new Failure(`--step ${step} is past the end: ${args.what} has steps 0 to ${total}`, 1);
+  }
+  const snapshot = session.snapshot(step, { chain: { kind: 'focus' }, tree: args.view === 'tree' });
+  const svg = exportSvg(snapshot, args.view, readCss(), args.width);
+  if (!args.out) return io.out(svg);
+  try {
+    writeFileSync(args.out, svg);
+  } catch (e) {
+    throw new Failure(`cannot write ${args.out}: ${(e as Error).message}`, 1);
+  }
+  io.err(`wrote ${args.out}: ${args.view} of ${args.what} at step ${step} of ${total}`);
+}
+
+interface Args {
+  source: Source;
+  /** How messages name the scenario. */
+  what: string;
+  step?: number;
+  view: ExportView;
+  out?: string;
+  width: number;
+}
+
+function readArgs(argv: string[]): Args {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    throw usage((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  const view = v.view ?? 'chain';
+  if (view !== 'chain' && view !== 'tree') throw usage(`--view ${view}: chain or tree`);
+  const width = v.width === undefined ? 960 : Number(v.width);
+  if (!Number.isInteger(width) || width < 320) throw usage(`--width ${v.width}: 320 or more`);
+  if (v.step !== undefined && !/^\d+$/.test(v.step))
+    throw usage(`--step ${v.step}: a step number (0 or more)`);
+  const out: Args = { ...readSource(v.preset, positionals), view, width };
+  if (v.step !== undefined) out.step = Number(v.step);
+  if (v.out) out.out = v.out;
+  return out;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string' },
+      step: { type: 'string' },
+      view: { type: 'string' },
+      out: { type: 'string' },
+      width: { type: 'string' },
+    },
+  });
+}
+
+function readSource(preset: string | undefined, files: string[]): Pick<Args, 'source' | 'what'> {
+  if (preset !== undefined) {
+    if (files.length) throw usage('give a scenario file or --preset, not both');
+    if (!PRESETS.some((p) => p.name === preset))
+      throw usage(`no preset named "${preset}"; presets: ${PRESETS.map((p) => p.name).join(', ')}`);
+    return { source: { preset }, what: `preset ${preset}` };
+  }
+  if (files.length !== 1) throw usage('give one scenario file, or --preset NAME');
+  const file = files[0]!;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Failure(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`, 1);
+  }
+  return { source: { text, name: basename(file, '.json') }, what: file };
+}
+
+/** The stylesheets, read beside this file's sources (src/). */
+function readCss(): ExportCss {
+  const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+  return {
+    chain: ['../app.css', '../layout.css', '../views/ChainView.css'].map(read).join('\n'),
+    tree: read('../views/tree/TreeSvg.css'),
+  };
+}
