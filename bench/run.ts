@@ -1,9 +1,11 @@
 /**
- * npm run bench: prints every figure and writes bench/results.json (name -> ns/op, ops, heap MB).
+ * npm run bench: prints every figure and writes bench/results.json (name -> ns/op, ops, heap MB;
+ * "embed:<file>" -> bytes and gzip bytes of the built custom element, when dist/embed exists).
  * Speed targets are checked here, never in timed unit tests.
  */
 import { writeFileSync } from 'node:fs';
 import { cBaseline } from './cBaseline';
+import { reportEmbedSizes } from './embedSizes';
 import type { BenchResult } from './measure';
 import { mmuBenches } from './mmuBench';
 import { rmapBenches } from './rmapBench';
@@ -18,5 +20,6 @@ const c = byName['c.rmap.tail_count.add_1m'];
 const js = byName['rmap.tail_count.add_1m'];
 if (c && js)
   console.log(`tail_count add: model / C = ${(js.nsPerOp / c.nsPerOp).toFixed(2)}x (target <= 2x)`);
-writeFileSync('bench/results.json', JSON.stringify(byName, null, 2) + '\n');
+const sizes = reportEmbedSizes();
+writeFileSync('bench/results.json', JSON.stringify({ ...byName, ...sizes }, null, 2) + '\n');
 console.log('wrote bench/results.json');

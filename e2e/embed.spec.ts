@@ -123,8 +123,10 @@ test('an element starts its worker near the viewport, and stops it when removed'
   const errors = watchErrors(page);
   await page.goto('/docs-example.html');
   await expect(page.locator('#viz-spte').getByTestId('step-pos')).toHaveText('Step 120 / 254');
-  // Only the new element on the page: removing the others stops their workers.
-  await page.evaluate(() => document.querySelectorAll('kvm-mmu-viz').forEach((el) => el.remove()));
+  // Only the new element on the page: removing the others (and the iframe) stops their workers.
+  await page.evaluate(() =>
+    document.querySelectorAll('kvm-mmu-viz, iframe').forEach((el) => el.remove()),
+  );
   await expect.poll(() => page.workers().length).toBe(0);
   await page.evaluate(() => {
     const spacer = document.createElement('div');
@@ -143,6 +145,31 @@ test('an element starts its worker near the viewport, and stops it when removed'
   expect(page.workers()).toHaveLength(1);
   await late.evaluate((el) => el.remove());
   await expect.poll(() => page.workers().length).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('embed.html reads theme, controls, views and autoplay from its hash', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(
+    '/embed.html#preset=rmap-tail-count-30&theme=dark&controls=full&views=chain,stats',
+  );
+  await expect(page.getByTestId('step-pos')).toHaveText('Step 245 / 245');
+  await expect(page.getByRole('button', { name: 'Next operation' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Stats', exact: true })).toBeVisible();
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+    'rgb(17, 20, 23)',
+  );
+  // autoplay starts at the beginning when no step is named, and plays.
+  await page.goto('/embed.html#preset=rmap-tail-count-30&autoplay');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(page.getByTestId('step-pos')).toHaveText(/^Step ([1-9]\d*) \/ 245$/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  // controls=none: the drawing alone.
+  await page.goto('/embed.html#preset=rmap-tail-count-30&controls=none');
+  await page.reload();
+  await expect(page.getByTestId('desc')).toHaveCount(3);
+  await expect(page.getByTestId('step-pos')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
