@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
 import { PRESETS } from '../scenario/presets';
 import { MmuSession, type Source } from '../worker/mmuSession';
 import { exportSvg, type ExportCss, type ExportView } from './exportSvg';
@@ -18,7 +19,7 @@ export interface Io {
 
 const USAGE =
   'usage: npm run export -- <scenario.json | --preset NAME> [--step N] [--view chain|tree] ' +
-  '[--out file.svg] [--width PX]';
+  '[--kernel VERSION] [--out file.svg] [--width PX]';
 
 class Failure extends Error {
   constructor(
@@ -94,6 +95,11 @@ function readArgs(argv: string[]): Args {
   if (v.step !== undefined && !/^\d+$/.test(v.step))
     throw usage(`--step ${v.step}: a step number (0 or more)`);
   const out: Args = { ...readSource(v.preset, positionals), view, width };
+  if (v.kernel !== undefined) {
+    if (!isKernelVersion(v.kernel))
+      throw usage(`--kernel ${v.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
+    out.source = { ...out.source, kernel: v.kernel };
+  }
   if (v.step !== undefined) out.step = Number(v.step);
   if (v.out) out.out = v.out;
   return out;
@@ -109,6 +115,7 @@ function parse(argv: string[]) {
       view: { type: 'string' },
       out: { type: 'string' },
       width: { type: 'string' },
+      kernel: { type: 'string' },
     },
   });
 }

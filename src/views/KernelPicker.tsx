@@ -14,20 +14,20 @@ export function KernelPicker() {
   const api = useVizApi();
   const current = kernels.find((k) => k.version === info?.kernel);
 
+  // The same scenario as another kernel, shown at the end of the op that was on screen (the
+  // micro-step counts differ between kernels, so a position number would land elsewhere).
   const runAs = async (version: KernelVersion) => {
-    const { load, client, position } = api.getState();
-    if (source && 'preset' in source)
-      await load(
-        { preset: source.preset, kernel: version },
-        `${source.preset} as ${version}`,
-        position,
-      );
-    else
-      await load(
-        { text: await client.scenarioText(), name: info?.name ?? 'scenario', kernel: version },
-        `as ${version}`,
-        position,
-      );
+    const { load, client, snapshot, goTo } = api.getState();
+    const op = snapshot?.step.op ?? -1;
+    const ok =
+      source && 'preset' in source
+        ? await load({ preset: source.preset, kernel: version }, `${source.preset} as ${version}`)
+        : await load(
+            { text: await client.scenarioText(), name: info?.name ?? 'scenario', kernel: version },
+            `as ${version}`,
+          );
+    const starts = api.getState().info?.opStart;
+    if (ok && starts && op >= 0 && op + 1 < starts.length) goTo(starts[op + 1]!);
   };
 
   return (
@@ -35,6 +35,7 @@ export function KernelPicker() {
       <label>
         Kernel{' '}
         <select
+          aria-label="Kernel version"
           value={info?.kernel ?? 'current'}
           onChange={(e) => void runAs(e.target.value as KernelVersion)}
           disabled={!info}
