@@ -41,12 +41,12 @@ export function ChainView({
       )}
       {chain.heads.map((h) => (
         <section key={h.head} className="chain-head" aria-label={h.label}>
-          <h3 className="chain-head-label">
+          <h2 className="chain-head-label">
             {h.label}{' '}
             <span className="muted">
               · {h.entries} {h.entries === 1 ? 'entry' : 'entries'}
             </span>
-          </h3>
+          </h2>
           <SpteNaming.Provider value={h.scratch ? spteName : pageEntryName}>
             <SptePick.Provider
               value={{

@@ -44,7 +44,7 @@ export function CompareSummary({
     <table className="compare-summary" aria-label="Differences between the two kernels">
       <thead>
         <tr>
-          <th />
+          <th>figure</th>
           <th>{`this kernel (rmap ${aName})`}</th>
           <th>{other}</th>
           <th>difference</th>

@@ -125,6 +125,15 @@ function OneView({
         </>
       );
     case 'tree':
+      // The snapshot on hand may predate the switch to this tab (the tree is left out of the
+      // others' snapshots): say so rather than draw an empty tree for a moment.
+      if (snapshot.tree.pages.length === 0 && snapshot.stats.pages.total > 0) {
+        return (
+          <p className="muted">
+            Drawing {snapshot.stats.pages.total.toLocaleString('en')} shadow pages…
+          </p>
+        );
+      }
       return (
         <TreeView
           tree={snapshot.tree}
