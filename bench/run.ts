@@ -9,9 +9,16 @@ import { reportEmbedSizes } from './embedSizes';
 import type { BenchResult } from './measure';
 import { mmuBenches } from './mmuBench';
 import { rmapBenches } from './rmapBench';
+import { traceBenches } from './traceBench';
 
 const results: BenchResult[] = [];
-results.push(...rmapBenches(false), ...rmapBenches(true), ...cBaseline(), ...mmuBenches());
+results.push(
+  ...rmapBenches(false),
+  ...rmapBenches(true),
+  ...cBaseline(),
+  ...mmuBenches(),
+  ...traceBenches(),
+);
 
 const byName = Object.fromEntries(
   results.map((r) => [r.name, { nsPerOp: r.nsPerOp, ops: r.ops, heapMB: r.heapMB }]),
