@@ -1,28 +1,18 @@
 /** Shadow MMU workloads (issue 3): eager splits of nested 1 GiB pages, and a guest fork. */
 import { applyMmuOp, MmuWorld } from '../src/model/mmuOps';
-import { rmapReport } from '../src/model/accounting';
+import { nestedSplitWorld } from './ui/makeTreeSnapshot';
+import { pageCounts, rmapReport } from '../src/model/accounting';
 import { measure, type BenchResult } from './measure';
 
-const GiB = 262144;
 
+/** `gib` nested 1 GiB pages split to 4 KiB, checked against what the split must build. */
 function nestedSplit(gib: number): MmuWorld {
-  const w = new MmuWorld(
-    { memslots: [{ baseGfn: 0, npages: (gib + 1) * GiB }], vcpus: 1, guestTablesGfn: gib * GiB },
-    { tdp: true, tdpMmu: true },
-  );
-  applyMmuOp(w, {
-    op: 'fault',
-    kind: 'nested',
-    gfn: 0,
-    gva: 0,
-    level: 3,
-    hostLevel: 3,
-    count: gib,
-  });
-  const r = applyMmuOp(w, { op: 'split' }).split!;
-  const want = gib * 513;
-  if (r.newPages !== want || r.newLeafSptes !== gib * 262_144)
-    throw new Error(`split built ${r.newPages} pages, ${r.newLeafSptes} SPTEs`);
+  const w = nestedSplitWorld(gib);
+  const { byLevel } = pageCounts(w.vm);
+  const pages = (byLevel[2] ?? 0) + (byLevel[1] ?? 0); // 1 + 512 per gigabyte
+  const leaves = rmapReport(w.vm).entries; // only 4 KiB leaves are left in rmaps
+  if (pages !== gib * 513 || leaves !== gib * 262_144)
+    throw new Error(`split built ${pages} pages, ${leaves} SPTEs`);
   return w;
 }
 

@@ -13,15 +13,3 @@ export interface OpCost {
   /** Distinct 64-byte lines of descriptor memory read or written. */
   cacheLines: number;
 }
-
-export function zeroCost(): OpCost {
-  return { descsVisited: 0, slotCompares: 0, descsAllocated: 0, descsFreed: 0, cacheLines: 0 };
-}
-
-export function addCost(into: OpCost, c: OpCost): void {
-  into.descsVisited += c.descsVisited;
-  into.slotCompares += c.slotCompares;
-  into.descsAllocated += c.descsAllocated;
-  into.descsFreed += c.descsFreed;
-  into.cacheLines += c.cacheLines;
-}

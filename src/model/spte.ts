@@ -1,7 +1,6 @@
 /**
  * Shadow PTEs (arch/x86/kvm/mmu/spte.h). The model stores an SPTE as a byte of the bits worth
- * drawing plus a 32-bit target (a host pfn for a leaf, a shadow page id for a link); the 64-bit
- * value the kernel would hold is composed on demand for display and traces.
+ * drawing plus a 32-bit target (a host pfn for a leaf, a shadow page id for a link).
  */
 export const SPTE_PRESENT = 1 << 0; // KVM's own "MMU present" bit 11 (SPTE_MMU_PRESENT_MASK)
 export const SPTE_WRITABLE = 1 << 1;
@@ -41,52 +40,6 @@ export function isPresent(flags: number): boolean {
 /** is_last_spte: a leaf at level 1, or a huge leaf above. */
 export function isLastSpte(flags: number, level: number): boolean {
   return level === PG_LEVEL_4K || (flags & SPTE_HUGE) !== 0;
-}
-
-export type SpteFormat = 'shadow' | 'ept';
-
-/** The bit positions of each format (spec §4). */
-const BITS: Record<
-  SpteFormat,
-  {
-    w: bigint;
-    u: bigint | null;
-    x: bigint;
-    nx: boolean;
-    a: bigint;
-    d: bigint;
-    ps: bigint;
-    r: bigint | null;
-  }
-> = {
-  shadow: { r: null, w: 1n, u: 2n, x: 63n, nx: true, a: 5n, d: 6n, ps: 7n },
-  ept: { r: 0n, w: 1n, u: null, x: 2n, nx: false, a: 8n, d: 9n, ps: 7n },
-};
-const P_BIT = 0n;
-const MMU_PRESENT_BIT = 11n;
-
-/**
- * The 64-bit SPTE, as the tracepoints print it. `pfn` is the host frame (or, for a link, the
- * child table's frame). `nonPresentValue` is SHADOW_NONPRESENT_VALUE: bit 63 from 6.10, else 0.
- */
-export function spteValue(
-  flags: number,
-  pfn: number,
-  format: SpteFormat,
-  nonPresentValue: bigint,
-): bigint {
-  if (!isPresent(flags)) return nonPresentValue;
-  const b = BITS[format];
-  let v = (BigInt(pfn) << 12n) | (1n << MMU_PRESENT_BIT);
-  if (b.r !== null) v |= 1n << b.r;
-  else v |= 1n << P_BIT;
-  if (flags & SPTE_WRITABLE) v |= 1n << b.w;
-  if (b.u !== null && flags & SPTE_USER) v |= 1n << b.u;
-  if (b.nx ? !(flags & SPTE_EXEC) : flags & SPTE_EXEC) v |= 1n << b.x;
-  if (flags & SPTE_ACCESSED) v |= 1n << b.a;
-  if (flags & SPTE_DIRTY) v |= 1n << b.d;
-  if (flags & SPTE_HUGE) v |= 1n << b.ps;
-  return v;
 }
 
 export function spteBitsText(flags: number): string {
