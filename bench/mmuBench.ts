@@ -4,7 +4,6 @@ import { nestedSplitWorld } from './ui/makeTreeSnapshot';
 import { pageCounts, rmapReport } from '../src/model/accounting';
 import { measure, type BenchResult } from './measure';
 
-
 /** `gib` nested 1 GiB pages split to 4 KiB, checked against what the split must build. */
 function nestedSplit(gib: number): MmuWorld {
   const w = nestedSplitWorld(gib);
