@@ -29,7 +29,13 @@ export type MmuFn =
   | 'drop_large_spte'
   | 'kvm_flush_remote_tlbs'
   | 'mmu_shrink_scan'
-  | 'make_mmu_pages_available';
+  | 'make_mmu_pages_available'
+  | 'mmu_alloc_root'
+  | 'kvm_mmu_zap_all_fast'
+  | 'kvm_unsync_page'
+  | 'kvm_sync_page'
+  | 'handle_changed_spte'
+  | 'trace';
 
 export type MmuStep =
   /** The start of a model operation: every op has at least this one step. */
@@ -83,7 +89,11 @@ export type MmuStep =
   | { k: 'writeProtect'; fn: MmuFn; gfn: number; cleared: number }
   | { k: 'split'; fn: MmuFn; gfn: number; level: number; page: number; reused: boolean }
   | { k: 'refuse'; fn: MmuFn; gfn: number; level: number; errno: string }
-  | { k: 'note'; fn: MmuFn; text: string };
+  | { k: 'note'; fn: MmuFn; text: string }
+  /** A trace replay's inference: what the kernel's code must have done that the trace does not print. */
+  | { k: 'infer'; fn: MmuFn; text: string }
+  /** A trace replay's check of the kernel's own number against the model: agreed, or a contradiction. */
+  | { k: 'check'; fn: MmuFn; ok: boolean; text: string };
 
 /** Thrown by a recorder told to stop: the model is left exactly after that step. */
 export class Paused extends Error {

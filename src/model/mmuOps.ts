@@ -4,6 +4,8 @@
  * BUG() on, or cannot happen) throws KvmBugError before anything changes.
  */
 import { KvmBugError } from './errors';
+import { kernelEventLabel, type KernelEvent } from './kernelEvents';
+import { replayKernelEvent, TraceReplay } from './traceReplay';
 import { GuestTables } from './guest';
 import { MmuRecorder, type MmuFn, type MmuStep } from './mmuEvents';
 import { guestPteClear, kvmMmuPageFault, type FaultKind } from './pageTable';
@@ -53,7 +55,9 @@ export type MmuOp =
   | { op: 'split'; memslot?: number; targetLevel?: number }
   | { op: 'shrink'; nrToScan?: number }
   /** pte_list_count on the rmap of (gfn, level): what a count costs in this era. */
-  | { op: 'rmap_count'; gfn: number; level?: number };
+  | { op: 'rmap_count'; gfn: number; level?: number }
+  /** One event of a real kernel's trace, replayed (traceReplay.ts). */
+  | { op: 'kernel_event'; ev: KernelEvent };
 
 /** What an op changed, from the VM's counters before and after. */
 export interface MmuOpCost {
@@ -98,6 +102,8 @@ export class MmuWorld {
   readonly scratchBase: number;
   readonly scratchHeads: number;
   private nextAs = 1;
+  /** A trace replay's state, once a kernel event has run. */
+  trace: TraceReplay | null = null;
 
   constructor(config: WorldConfig, opts: Partial<KernelOptions> = {}) {
     this.vm = new Kvm(config, opts);
@@ -141,6 +147,7 @@ export class MmuWorld {
       vm: this.vm.clone(),
       guest: this.guest.clone(),
       scratchOwner: new Map(this.scratchOwner),
+      trace: this.trace?.clone() ?? null,
     });
   }
 
@@ -326,6 +333,8 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
         split: report,
       };
     }
+    case 'kernel_event':
+      return { summary: replayKernelEvent(vm, (w.trace ??= new TraceReplay()), op.ev) };
     case 'shrink': {
       const r = mmuShrinkScan(vm, op.nrToScan);
       return { summary: `${r.how}: ${r.pagesZapped} page(s), ${r.bytesFreed} bytes` };
@@ -349,6 +358,7 @@ const OP_ENTRY: Record<MmuOp['op'], MmuFn> = {
   write_protect: 'kvm_mmu_slot_gfn_write_protect',
   split: 'kvm_mmu_slot_try_split_huge_pages',
   shrink: 'mmu_shrink_scan',
+  kernel_event: 'trace',
 };
 
 const hex = (n: number) => '0x' + n.toString(16);
@@ -385,6 +395,8 @@ export function opLabel(op: MmuOp): string {
       return 'shrink';
     case 'rmap_count':
       return `count rmap of gfn ${hex(op.gfn)}`;
+    case 'kernel_event':
+      return `line ${op.ev.line}: ${kernelEventLabel(op.ev)}`;
   }
 }
 

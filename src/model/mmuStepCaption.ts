@@ -69,5 +69,9 @@ function what(step: MmuStep, nameOf: (sptep: number) => string, tailCount: boole
       return `refuse gfn ${hex(step.gfn)}: -${step.errno}`;
     case 'note':
       return step.text;
+    case 'infer':
+      return `(inferred) ${step.text}`;
+    case 'check':
+      return `${step.ok ? 'agrees' : 'CONTRADICTION'}: ${step.text}`;
   }
 }

@@ -137,6 +137,20 @@ export function getShadowPage(
     });
     return { sp: found, created: false };
   }
+  return { sp: allocShadowPage(vm, caches, gfn, role), created: true };
+}
+
+/**
+ * kvm_mmu_alloc_shadow_page: header, table and (for pages with guest PTEs) the translation page
+ * from `caches`; a level-1 page with guest PTEs write-protects the guest table's gfn.
+ */
+export function allocShadowPage(
+  vm: Kvm,
+  caches: ShadowPageCaches,
+  gfn: number,
+  role: KvmMmuPageRole,
+): KvmMmuPage {
+  const word = roleWord(role);
   const hasTranslation = pageHasTranslation(vm, role);
   caches.pageHeader.alloc();
   caches.shadowPage.alloc();
@@ -153,7 +167,7 @@ export function getShadowPage(
     created: true,
   });
   if (!role.direct && role.level === 1) accountShadowed(vm, gfn);
-  return { sp, created: true };
+  return sp;
 }
 
 /** account_shadowed for a level-1 page with guest PTEs: write-protect the guest table's gfn. */
@@ -310,15 +324,11 @@ function shadowMap(
     linkShadowPage(vm, cache, sp, i, child, true);
     sp = child;
   }
-  mmuSetSpte(
-    vm,
-    cache,
-    sp,
-    spteIndex(va, goal),
-    req.gfn - (req.gfn % pagesPerEntry(goal)),
-    access,
-    req.write ?? false,
-  );
+  const leafGfn = req.gfn - (req.gfn % pagesPerEntry(goal));
+  mmuSetSpte(vm, cache, sp, spteIndex(va, goal), leafGfn, {
+    flags: leafFlags(access, goal, req.write ?? false),
+    pfn: hostPfn(leafGfn),
+  });
   return sp;
 }
 
@@ -367,12 +377,11 @@ export function mmuSetSpte(
   sp: KvmMmuPage,
   i: number,
   gfn: number,
-  access: number,
-  write: boolean,
+  leaf: { flags: number; pfn: number },
 ): void {
   const level = sp.level;
   const old = spteFlags(vm, sp, i);
-  const pfn = hostPfn(gfn);
+  const pfn = leaf.pfn;
   let wasRmapped = false;
   let flush = false;
   if (isPresent(old)) {
@@ -384,7 +393,7 @@ export function mmuSetSpte(
       flush = true;
     } else wasRmapped = true;
   }
-  setSpte(vm, sp, i, leafFlags(access, level, write), pfn, gfn, 'mmu_set_spte');
+  setSpte(vm, sp, i, leaf.flags, pfn, gfn, 'mmu_set_spte');
   if (!wasRmapped) vm.stats.leafSptesSet++;
   if (flush) flushGfn(vm, gfn, level, 'mmu_set_spte');
   if (!wasRmapped) rmapAdd(vm, cache, sp, i, gfn);

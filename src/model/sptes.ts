@@ -93,6 +93,7 @@ export function rmapAdd(
   listRec(vm, 'rmap_add');
   const ret = pteListAdd(vm.lists, head, sptep);
   listDone(vm);
+  vm.onRmapChange?.(head, 1);
   const allocated = vm.lists.costAllocated;
   takeFromCache(vm, cache, allocated);
   vm.rec?.push({
@@ -128,6 +129,7 @@ export function zapAllRmapSptes(
   listRec(vm, fn);
   pteListDestroy(vm.lists, head);
   listDone(vm);
+  vm.onRmapChange?.(head, -sptes.length);
   vm.rec?.push({
     k: 'rmap',
     fn,
@@ -150,6 +152,7 @@ export function dropLeaf(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
   listRec(vm, fn);
   pteListRemove(vm.lists, head, sptep);
   listDone(vm);
+  vm.onRmapChange?.(head, -1);
   vm.rec?.push({
     k: 'rmap',
     fn,

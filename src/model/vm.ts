@@ -135,6 +135,8 @@ export class Kvm {
   rec: MmuRecorder | null = null;
   /** The number of the model op now running (for new/reused marks). */
   opIndex = 0;
+  /** Told of every rmap entry added (+1) or removed (-n): a trace replay's running figures. */
+  onRmapChange: ((head: number, delta: number) => void) | null = null;
 
   constructor(config: VmConfig, opts: Partial<KernelOptions> = {}) {
     this.opts = { ...DEFAULT_KERNEL_OPTIONS, ...opts };
@@ -256,10 +258,12 @@ export class Kvm {
       splitShadowPageCache: this.splitShadowPageCache.clone(),
       stats: { ...this.stats },
       rec: null,
+      onRmapChange: null,
     });
   }
 
-  private addMemslot(id: number, m: MemslotConfig): void {
+  /** KVM_SET_USER_MEMORY_REGION for a new slot: its rmap arrays join the VM's lists. */
+  addMemslot(id: number, m: MemslotConfig): void {
     const slot = new Memslot(id, m.baseGfn, m.npages);
     for (let level = 1; level <= 3; level++) {
       const shift = PT64_LEVEL_BITS * (level - 1);

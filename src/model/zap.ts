@@ -19,12 +19,27 @@ import {
 } from './sptes';
 import type { Kvm } from './vm';
 
+export interface PrepareZapOptions {
+  /**
+   * Zap a parentless nested child with its parent (the kernel does, and traces that zap as one
+   * of its own: a trace replay turns this off and replays the child's event).
+   */
+  cascade?: boolean;
+  /**
+   * A root still held by vCPUs stays accounted, off the hash lookups, until its last root_count
+   * is put (the kernel's way; a trace prints that second zap). Off: the model unloads the root
+   * at once, as its own ops do.
+   */
+  rootsStay?: boolean;
+}
+
 /** __kvm_mmu_prepare_zap_page; returns how many pages it zapped (this one and nested children). */
 export function prepareZapPage(
   vm: Kvm,
   sp: KvmMmuPage,
   invalid: KvmMmuPage[],
   fn: MmuFn = 'kvm_mmu_prepare_zap_page',
+  opts: PrepareZapOptions = {},
 ): number {
   if (sp.zapped) return 0;
   vm.rec?.push({ k: 'zapPage', fn, page: sp.id });
@@ -40,8 +55,9 @@ export function prepareZapPage(
     const child = childOf(vm, sp, i)!;
     dropParentPte(vm, child, sp, i, 'kvm_mmu_prepare_zap_page');
     // Parentless nested pages are zapped with their parent rather than kept around.
-    if (vm.opts.tdp && child.role.guestMode && vm.lists.headVal[child.parentPtes] === 0) {
-      zapped += prepareZapPage(vm, child, invalid, fn);
+    const parentless = vm.lists.headVal[child.parentPtes] === 0;
+    if (opts.cascade !== false && vm.opts.tdp && child.role.guestMode && parentless) {
+      zapped += prepareZapPage(vm, child, invalid, fn, opts);
     }
   }
   // kvm_mmu_unlink_parents.
@@ -54,6 +70,9 @@ export function prepareZapPage(
       'kvm_mmu_prepare_zap_page',
     );
   }
+  sp.zapped = true;
+  vm.stats.pagesZapped++;
+  if (opts.rootsStay && sp.rootCount > 0) return zapped + 1;
   // A root is reloaded by its vCPUs (KVM_REQ_MMU_FREE_OBSOLETE_ROOTS); the model unloads it now.
   if (sp.rootCount > 0) {
     for (const vcpu of vm.vcpus)
@@ -63,8 +82,6 @@ export function prepareZapPage(
       }
     sp.rootCount = 0;
   }
-  sp.zapped = true;
-  vm.stats.pagesZapped++;
   invalid.push(sp);
   return zapped + 1;
 }

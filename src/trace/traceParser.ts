@@ -34,7 +34,9 @@ export interface TraceGap {
 }
 
 export interface TraceHandlers {
-  onEvent?: (e: TraceEvent) => void;
+  /** Events carry their line's text as `text` when `withText` is set. */
+  onEvent?: (e: TraceEvent & { text?: string }) => void;
+  withText?: boolean;
   onMarker?: (m: TraceMarker) => void;
   onGap?: (g: TraceGap) => void;
 }
@@ -85,11 +87,13 @@ export class TraceParser {
   private readonly onEvent: TraceHandlers['onEvent'];
   private readonly onMarker: TraceHandlers['onMarker'];
   private readonly onGap: TraceHandlers['onGap'];
+  private readonly withText: boolean;
 
   constructor(handlers: TraceHandlers = {}) {
     this.onEvent = handlers.onEvent;
     this.onMarker = handlers.onMarker;
     this.onGap = handlers.onGap;
+    this.withText = handlers.withText ?? false;
     for (const [name, f] of Object.entries(EVENT_FORMATS)) {
       const k: Known = { name, pieces: f.pieces, count: 0 };
       this.known.push(k);
@@ -208,6 +212,7 @@ export class TraceParser {
         };
         if (!this.scanner.scan(s, body, end, k.pieces, rec))
           throw fieldsError(n, k.name, s, body, end, k.pieces, this.scanner);
+        if (this.withText) rec.text = ownCopy(s.slice(start, end));
         this.onEvent?.(rec as unknown as TraceEvent);
         return;
       }

@@ -59,3 +59,32 @@ async function sniffGzip(
   });
   return { gzip, stream: again };
 }
+
+/** The first `chars` of a stream's text (gunzipped when it is gzip); the rest is not read. */
+export async function readWebStreamHead(
+  stream: ReadableStream<Uint8Array>,
+  chars: number,
+): Promise<string> {
+  const bytes = await sniffGzip(stream);
+  const raw = bytes.gzip
+    ? bytes.stream.pipeThrough(
+        new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
+      )
+    : bytes.stream;
+  const reader = raw
+    .pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>)
+    .getReader();
+  let head = '';
+  try {
+    while (head.length < chars) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      head += value;
+    }
+  } catch {
+    // A stream that fails early is read again by the parse, which reports where and why.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return head.slice(0, chars);
+}

@@ -17,16 +17,39 @@ import { formatPath } from '../scenario/schema';
 import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline } from './timeline';
+import { loadTrace, tracePresetRequest } from './traceSession';
+import { TRACE_PRESETS, tracePresetByName } from '../scenario/tracePresets';
 import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
 
 /** A scenario to load, and the kernel version to run it as (else its own). */
 export type Source = (
-  { preset: string } | { doc: unknown; name?: string } | { text: string; name?: string }
+  | { preset: string }
+  | { doc: unknown; name?: string }
+  | { text: string; name?: string }
+  | TraceSource
 ) & { kernel?: KernelVersion };
+
+/**
+ * A kernel trace (tracefs or trace-cmd report text, plain or gzip) to replay. `tdp`/`tdpMmu`
+ * give KVM's module parameters where the trace does not tell them; `stopBeforeLine` opens only
+ * the part before a line (the part before a bad line).
+ */
+export interface TraceSource {
+  trace: Blob;
+  name: string;
+  tdp?: boolean;
+  tdpMmu?: boolean;
+  stopBeforeLine?: number;
+}
+
+export type LoadProblem = ScenarioProblem & {
+  /** A trace that failed to parse: the line, so the page can offer the part before it. */
+  traceLine?: number;
+};
 
 export type LoadResult =
   | { ok: true; info: TimelineInfo }
-  | { ok: false; problems: ScenarioProblem[] }
+  | { ok: false; problems: LoadProblem[] }
   | { ok: false; cancelled: true };
 
 /** What compare mode changes: a kernel version, and/or single options. */
@@ -42,6 +65,8 @@ export interface PresetInfo {
   name: string;
   title: string;
   caption: string;
+  /** A real kernel trace replayed (served under traces/), or a scenario. */
+  kind: 'scenario' | 'trace';
 }
 
 export class MmuSession {
@@ -60,7 +85,20 @@ export class MmuSession {
   }
 
   presets(): PresetInfo[] {
-    return PRESETS.map(({ name, title, caption }) => ({ name, title, caption }));
+    return [
+      ...PRESETS.map(({ name, title, caption }) => ({
+        name,
+        title,
+        caption,
+        kind: 'scenario' as const,
+      })),
+      ...TRACE_PRESETS.map(({ name, title, caption }) => ({
+        name,
+        title,
+        caption,
+        kind: 'trace' as const,
+      })),
+    ];
   }
 
   /**
@@ -71,6 +109,8 @@ export class MmuSession {
     source: Source,
     onProgress?: (done: number, total: number) => void,
   ): Promise<LoadResult> {
+    if ('trace' in source || ('preset' in source && tracePresetByName(source.preset)))
+      return this.loadTraceSource(source, onProgress);
     const parsed = parse(source);
     if (!parsed.ok) return parsed;
     this.cancelRequested = false;
@@ -83,6 +123,40 @@ export class MmuSession {
       this.compare = null;
       this.compareOptions = null;
       return { ok: true, info: t.info() };
+    } catch (e) {
+      if (e instanceof Cancelled) return { ok: false, cancelled: true };
+      throw e;
+    }
+  }
+
+  /** A trace file or trace preset; a trace that does not parse changes nothing. */
+  private async loadTraceSource(
+    source: Source,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LoadResult> {
+    const req =
+      'trace' in source
+        ? { ...source }
+        : await tracePresetRequest((source as { preset: string }).preset);
+    if (!req)
+      return { ok: false, problems: [{ path: '(preset)', message: 'no such trace preset' }] };
+    if (source.kernel) req.kernel = source.kernel;
+    this.cancelRequested = false;
+    try {
+      const r = await loadTrace(req, { onProgress, cancelled: () => this.cancelRequested });
+      if (!r.ok) {
+        const at = r.line === null ? {} : { traceLine: r.line };
+        return {
+          ok: false,
+          problems: [
+            { path: r.line === null ? '(trace)' : `line ${r.line}`, message: r.message, ...at },
+          ],
+        };
+      }
+      this.timeline = r.timeline;
+      this.compare = null;
+      this.compareOptions = null;
+      return { ok: true, info: r.timeline.info() };
     } catch (e) {
       if (e instanceof Cancelled) return { ok: false, cancelled: true };
       throw e;
@@ -210,7 +284,7 @@ function parseSource(source: Source): ParseResult {
     } catch {
       doc = undefined;
     }
-  } else doc = source.doc;
+  } else if ('doc' in source) doc = source.doc;
   const r = doc === undefined ? null : parseScenario(doc);
   if (r?.ok)
     return { ok: true, scenario: r.scenario, name: source.name ?? r.scenario.name ?? 'scenario' };

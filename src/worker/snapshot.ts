@@ -56,7 +56,7 @@ export function buildSnapshot(
     step,
     chain: chainSnapshot(st, opts.chain, step.focus),
     tree: opts.tree
-      ? treeSnapshot(st.world.vm, st.world.vm.opIndex)
+      ? treeSnapshot(st.world.vm, st.world.vm.opIndex, undefined, st.world.trace?.inferredLinks)
       : { pages: [], entries: new Uint8Array(0), edges: [], roots: [] },
     caches: caches(st.world),
     stats: stats(st.world),
@@ -78,6 +78,9 @@ function stepView(t: Timeline, st: PositionState, position: number): StepView {
     focus: {},
     cost: d ? { ...d.result.cost, ...d.result.rmap } : {},
   };
+  const op = st.op >= 0 ? t.ops[st.op] : undefined;
+  if (op?.op === 'kernel_event')
+    base.source = { line: op.ev.line, text: t.sourceText?.[st.op] ?? '' };
   if (!d) return base;
   const tail = st.world.vm.opts.rmap === 'tail_count';
   const start = t.opStart[st.op]!;

@@ -11,7 +11,7 @@ import { applyMmuOp, opLabel, type MmuOp, type MmuOpResult, type MmuWorld } from
 import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from '../model/mmuPage';
 import { buildWorld } from '../scenario/runScenario';
 import type { Scenario } from '../scenario/schema';
-import type { TimelineInfo, TimelineSeries } from './viewTypes';
+import type { TimelineInfo, TimelineSeries, TraceInfo } from './viewTypes';
 
 /** Replay time between checkpoints. */
 const CHECKPOINT_MS = 25;
@@ -61,6 +61,10 @@ export class Timeline {
     pages: [] as number[],
   };
   error: { index: number; message: string } | null = null;
+  /** For a replayed trace: each op's trace line, what the replay found, the VMM's markers. */
+  sourceText: string[] | null = null;
+  trace: TraceInfo | null = null;
+  markers: { position: number; label: string }[] = [];
   private checkpoints: { op: number; world: MmuWorld }[] = [];
   /** The world after the last op: where appended ops run. */
   private end: MmuWorld;
@@ -90,6 +94,11 @@ export class Timeline {
     }
     hooks.onProgress?.(scenario.ops.length, scenario.ops.length);
     return t;
+  }
+
+  /** The world after the last op (read only: appended ops run on it). */
+  endWorld(): MmuWorld {
+    return this.end;
   }
 
   get total(): number {
@@ -141,8 +150,9 @@ export class Timeline {
       opStart: Float64Array.from(this.opStart),
       kernel: this.scenario.kernel ?? 'current',
       options: this.end.vm.opts,
-      markers: [],
+      markers: this.markers,
       error: this.error,
+      ...(this.trace && { trace: this.trace }),
     };
   }
 

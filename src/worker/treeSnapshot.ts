@@ -4,7 +4,7 @@
  * VM, changes nothing.
  */
 import { accessText } from '../model/mmuPageRole';
-import type { KvmMmuPage } from '../model/mmuPage';
+import { sptepOf, type KvmMmuPage } from '../model/mmuPage';
 import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE, SPTE_HUGE } from '../model/spte';
 import { childOf, spteFlags } from '../model/sptes';
 import type { Kvm } from '../model/vm';
@@ -29,6 +29,8 @@ export function treeSnapshot(
   vm: Kvm,
   opIndex: number,
   reused: ReadonlySet<number> = NO_PAGES,
+  /** A trace replay's inferred links, by the parent entry's sptep. */
+  inferredLinks: ReadonlySet<number> = NO_PAGES,
 ): TreeSnapshot {
   const live: KvmMmuPage[] = [];
   for (const sp of vm.livePages()) live.push(sp);
@@ -46,7 +48,8 @@ export function treeSnapshot(
         if (kind !== ENTRY_LINK) continue;
         const child = childOf(vm, sp, i);
         if (!child) continue;
-        edges.push({ parent: sp.id, index: i, child: child.id });
+        const inferred = inferredLinks.has(sptepOf(sp.id, i));
+        edges.push({ parent: sp.id, index: i, child: child.id, ...(inferred && { inferred }) });
         hasParent.add(child.id);
       }
     }

@@ -27,6 +27,34 @@ export interface TimelineInfo {
   markers: { position: number; label: string }[];
   /** The op the scenario refused, if any: the timeline ends before it. */
   error: { index: number; message: string } | null;
+  /** Set when the timeline is a replayed kernel trace. */
+  trace?: TraceInfo;
+}
+
+/** A setting of a trace import, and where it came from. */
+export interface TraceSetting<T> {
+  value: T;
+  /** Given by the user, seen in the trace, or assumed (the trace does not tell). */
+  how: 'given' | 'seen' | 'assumed';
+  why: string;
+}
+
+/** What a replayed trace says beyond the timeline: where the kernel's numbers and the model's meet. */
+export interface TraceInfo {
+  file: string;
+  kernel: TraceSetting<string>;
+  tdp: TraceSetting<boolean>;
+  tdpMmu: TraceSetting<boolean>;
+  /** Lines read; when the import stopped before a bad line, the first line left out. */
+  lines: number;
+  stoppedBeforeLine: number | null;
+  /** Each disagreement between the trace and the model, at the step that found it. */
+  contradictions: { line: number; message: string; position: number }[];
+  /** One per kvm_mmu_zap_all_fast: the kernel's used_pages and the model's n_used_mmu_pages. */
+  usedPages: { line: number; kernel: number; model: number; position: number }[];
+  /** What the replay inferred (not in the trace), by kind: link, frame, root, topup, ... */
+  inferences: { total: number; byKind: Record<string, number> };
+  lost: { gaps: number; events: number };
 }
 
 /** What the current micro-step touched, for highlighting across views. */
@@ -71,6 +99,8 @@ export interface StepView {
   focus: Focus;
   /** The whole op's cost. */
   cost: Record<string, number>;
+  /** For a replayed trace: the trace line the op comes from. */
+  source?: { line: number; text: string };
 }
 
 export interface TreePage {
@@ -102,6 +132,8 @@ export interface TreeEdge {
   parent: number;
   index: number;
   child: number;
+  /** A trace replay placed this link by inference (the kernel does not trace non-leaf links). */
+  inferred?: boolean;
 }
 
 export interface TreeSnapshot {

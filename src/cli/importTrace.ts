@@ -1,0 +1,115 @@
+/**
+ * npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off] [--json]
+ * Replays a kvmmmu trace (tracefs or trace-cmd report text, plain or gzip) through the model and
+ * prints a summary, or with --json one document (src/trace/traceImport.ts ImportSummary). Exit
+ * status: 0 when the replay agrees with the kernel's own numbers, 1 on any contradiction, 2 on a
+ * parse error or bad arguments.
+ */
+import { parseArgs } from 'node:util';
+import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
+import { importTraceFile } from '../trace/nodeImport';
+import { TraceParseError } from '../trace/traceErrors';
+import type { ImportOptions, ImportSummary } from '../trace/traceImport';
+
+function usage(msg?: string): never {
+  if (msg) console.error(msg);
+  console.error(
+    'usage: npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off] [--json]',
+  );
+  process.exit(2);
+}
+
+function onOff(name: string, v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'on' || v === 'off') return v === 'on';
+  usage(`--${name} ${v}: on or off`);
+}
+
+let cli: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      kernel: { type: 'string' },
+      tdp: { type: 'string' },
+      'tdp-mmu': { type: 'string' },
+    },
+  });
+}
+try {
+  cli = parse();
+} catch (e) {
+  usage((e as Error).message);
+}
+const { values, positionals } = cli;
+if (positionals.length !== 1) usage();
+const path = positionals[0]!;
+const given: ImportOptions = {};
+if (values.kernel !== undefined) {
+  if (!isKernelVersion(values.kernel))
+    usage(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
+  given.kernel = values.kernel;
+}
+const tdp = onOff('tdp', values.tdp);
+const tdpMmu = onOff('tdp-mmu', values['tdp-mmu']);
+if (tdp !== undefined) given.tdp = tdp;
+if (tdpMmu !== undefined) given.tdpMmu = tdpMmu;
+
+let summary: ImportSummary;
+try {
+  summary = (await importTraceFile(path, given)).summary;
+} catch (e) {
+  if (e instanceof TraceParseError) {
+    console.error(`${path}: ${e.message}`);
+    process.exit(2);
+  }
+  console.error(`${path}: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+if (values.json) console.log(JSON.stringify(summary, null, 2));
+else printSummary(path, summary);
+process.exit(summary.contradictions.length > 0 ? 1 : 0);
+
+function printSummary(file: string, s: ImportSummary): void {
+  const setting = (name: string, v: { value: unknown; how: string; why: string }) =>
+    `${name} ${String(v.value)} (${v.how}: ${v.why})`;
+  console.log(`${file}: ${s.lines} lines, ${s.replayed} events replayed`);
+  console.log(`  ${setting('kernel', s.kernel)}`);
+  console.log(`  ${setting('tdp', s.tdp)}; ${setting('tdp_mmu', s.tdpMmu)}`);
+  const events = Object.entries(s.events)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  console.log(`  events: ${events}`);
+  if (Object.keys(s.skipped).length)
+    console.log(
+      `  skipped: ${Object.entries(s.skipped)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+  console.log(
+    `  markers: ${s.markers.length}; lost: ${s.lost.events} event(s) in ${s.lost.gaps} gap(s)`,
+  );
+  const p = s.pages;
+  console.log(
+    `  pages: ${p.created} created, ${p.reused} reused, ${p.zapped} zapped, ${p.live} live (+${p.liveTdpMmu} TDP MMU)`,
+  );
+  for (const u of s.usedPages)
+    console.log(
+      `  line ${u.line}: kvm_mmu_zap_all_fast used_pages ${u.kernel} (kernel), ${u.model} (model) ${u.kernel === u.model ? 'agree' : 'DISAGREE'}`,
+    );
+  const r = s.rmaps;
+  console.log(
+    `  rmaps: peak ${r.peak.heads} heads, longest ${r.peak.maxChain}, ${r.peak.descriptors} descriptors; at the end ${r.end.heads} / ${r.end.maxChain} / ${r.end.descriptors}`,
+  );
+  console.log(`  teardown: ${s.teardown.note}`);
+  const kinds = Object.entries(s.inferences.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  console.log(`  inferred (not in the trace): ${s.inferences.total} (${kinds})`);
+  if (s.contradictions.length === 0)
+    console.log('  no contradiction: the replay agrees with the kernel’s own numbers');
+  for (const c of s.contradictions) console.log(`  CONTRADICTION line ${c.line}: ${c.message}`);
+}

@@ -1,0 +1,238 @@
+/**
+ * A trace import, platform-free: what the trace lets one tell about the kernel and KVM's module
+ * parameters (from its first MiB), the parser's handlers that turn lines into kernel events, and
+ * the summary `npm run import -- --json` prints. Node and browser readers feed it (nodeImport.ts,
+ * the worker's traceSession.ts).
+ */
+import { isKernelVersion, optionsForKernel, type KernelVersion } from '../model/kernelVersions';
+import type { KernelEvent } from '../model/kernelEvents';
+import type { KernelOptions } from '../model/kernelOptions';
+import type { MmuWorld } from '../model/mmuOps';
+import { rmapReport } from '../model/accounting';
+import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE } from '../model/spte';
+import { spteFlags } from '../model/sptes';
+import { TraceReplay } from '../model/traceReplay';
+import { KernelEventsOf } from './kernelEventsOf';
+import type { TraceGap, TraceHandlers, TraceMarker, TraceSummary } from './traceParser';
+
+/** How much of a trace's text the importer reads first to tell its kernel and parameters. */
+export const SNIFF_BYTES = 1 << 20;
+
+export interface ImportOptions {
+  kernel?: KernelVersion;
+  tdp?: boolean;
+  tdpMmu?: boolean;
+}
+
+/** A setting, and whether the user gave it, the trace showed it, or the importer assumed it. */
+export interface Setting<T> {
+  value: T;
+  how: 'given' | 'seen' | 'assumed';
+  why: string;
+}
+
+export interface ImportSettings {
+  kernel: Setting<KernelVersion>;
+  tdp: Setting<boolean>;
+  tdpMmu: Setting<boolean>;
+}
+
+/** Reads the start of a trace for what it tells: a 6.10+ empty SPTE, a TDP root, the TDP MMU. */
+export function sniffTrace(head: string, given: ImportOptions = {}): ImportSettings {
+  const bit63Empty =
+    /(?:old_spte|new_spte|old|new) (?:0x)?8000000000000000\b|\|0x[0-9a-f]{9,}/.test(head);
+  const oldEmpty = /kvm_tdp_mmu_spte_changed: .*(?:old_spte|new_spte) (?:0|5a0)\b/.test(head);
+  const kernel: Setting<KernelVersion> = given.kernel
+    ? { value: given.kernel, how: 'given', why: '--kernel' }
+    : bit63Empty
+      ? {
+          value: '6.12',
+          how: 'seen',
+          why: 'empty SPTEs carry bit 63 (6.10+) or fast_page_fault prints a 64-bit error code (6.12+)',
+        }
+      : oldEmpty
+        ? { value: '6.1', how: 'seen', why: 'empty SPTEs without bit 63 (before 6.10)' }
+        : { value: 'current', how: 'assumed', why: 'nothing in the first MiB tells the version' };
+  const tdpMmuSeen = head.includes('kvm_tdp_mmu_spte_changed:');
+  const root = /kvm_mmu_get_page: sp gen \d+ gfn [0-9a-f]+ l[45] \d-byte q\d( direct)?/.exec(head);
+  const tdp: Setting<boolean> =
+    given.tdp !== undefined
+      ? { value: given.tdp, how: 'given', why: '--tdp' }
+      : tdpMmuSeen
+        ? {
+            value: true,
+            how: 'seen',
+            why: 'kvm_tdp_mmu_spte_changed events (the TDP MMU needs TDP)',
+          }
+        : root
+          ? {
+              value: root[1] !== undefined,
+              how: 'seen',
+              why: `the first root page is ${root[1] ? 'direct (TDP)' : 'a shadow of the guest CR3 (shadow paging)'}`,
+            }
+          : { value: true, how: 'assumed', why: 'no root page in the first MiB' };
+  const tdpMmu: Setting<boolean> =
+    given.tdpMmu !== undefined
+      ? { value: given.tdpMmu, how: 'given', why: '--tdp-mmu' }
+      : tdpMmuSeen
+        ? { value: true, how: 'seen', why: 'kvm_tdp_mmu_spte_changed events' }
+        : tdp.value
+          ? {
+              value: false,
+              how: 'assumed',
+              why: 'TDP faults but no kvm_tdp_mmu_spte_changed in the first MiB',
+            }
+          : { value: false, how: 'seen', why: 'shadow paging' };
+  return { kernel, tdp, tdpMmu };
+}
+
+export function importKernelOptions(s: ImportSettings): Partial<KernelOptions> {
+  return { ...optionsForKernel(s.kernel.value), tdp: s.tdp.value, tdpMmu: s.tdpMmu.value };
+}
+
+export function parseKernelFlag(v: string): KernelVersion {
+  if (!isKernelVersion(v)) throw new Error(`--kernel ${v}: not a known version`);
+  return v;
+}
+
+/** The parser's handlers for an import: each event that changes the model goes to `onOp`. */
+export class TraceImport {
+  readonly markers: { line: number; text: string; op: number }[] = [];
+  readonly gaps: TraceGap[] = [];
+  /** Kernel events emitted so far: the op index a marker is placed before. */
+  ops = 0;
+  private readonly convert: KernelEventsOf;
+
+  constructor(onOp: (e: KernelEvent, text?: string) => void, withText = false) {
+    let text: string | undefined;
+    this.convert = new KernelEventsOf((e) => {
+      onOp(e, text);
+      this.ops++;
+    });
+    this.handlers = {
+      withText,
+      onEvent: (e) => {
+        text = e.text;
+        this.convert.event(e);
+      },
+      onMarker: (m: TraceMarker) => {
+        this.markers.push({ line: m.line, text: m.text, op: this.ops });
+        this.convert.marker();
+      },
+      onGap: (g: TraceGap) => {
+        this.gaps.push(g);
+        text = undefined;
+        this.convert.gap(g.line, g.lost);
+      },
+    };
+  }
+
+  readonly handlers: TraceHandlers;
+}
+
+export interface RmapFigures {
+  heads: number;
+  maxChain: number;
+  descriptors: number;
+}
+
+/** What `npm run import -- --json` prints. */
+export interface ImportSummary {
+  kernel: Setting<string>;
+  tdp: Setting<boolean>;
+  tdpMmu: Setting<boolean>;
+  lines: number;
+  events: Record<string, number>;
+  skipped: Record<string, number>;
+  markers: { line: number; text: string }[];
+  lost: {
+    gaps: number;
+    events: number;
+    at: { line: number; cpu: number | null; lost: number | null }[];
+  };
+  replayed: number;
+  pages: { created: number; reused: number; zapped: number; live: number; liveTdpMmu: number };
+  usedPages: { line: number; kernel: number; model: number }[];
+  rmaps: { end: RmapFigures; peak: RmapFigures };
+  teardown: {
+    shadowPages: number;
+    leafSptes: number;
+    rmapEntries: number;
+    tdpMmuPages: number;
+    note: string;
+  };
+  inferences: {
+    total: number;
+    byKind: Record<string, number>;
+    first: { line: number; kind: string; text: string }[];
+  };
+  contradictions: { line: number; message: string }[];
+}
+
+export function importSummary(
+  world: MmuWorld,
+  parsed: TraceSummary,
+  imp: TraceImport,
+  settings: ImportSettings,
+): ImportSummary {
+  const vm = world.vm;
+  const r = world.trace ?? new TraceReplay();
+  const events: Record<string, number> = {};
+  for (const [name, n] of Object.entries(parsed.counts))
+    if (!(name in parsed.skipped)) events[name] = n;
+  const end = rmapReport(vm);
+  let shadowPages = 0;
+  let live = 0;
+  let tdpMmuPages = 0;
+  let leafSptes = 0;
+  for (const sp of vm.livePages()) {
+    if (sp.tdpMmuPage) {
+      tdpMmuPages++;
+      continue;
+    }
+    shadowPages++;
+    if (!sp.zapped) live++;
+    for (let i = 0; i < SPTE_ENT_PER_PAGE; i++) {
+      const f = spteFlags(vm, sp, i);
+      if (isPresent(f) && isLastSpte(f, sp.level)) leafSptes++;
+    }
+  }
+  const byKind = r.inferred as Record<string, number>;
+  return {
+    kernel: settings.kernel,
+    tdp: settings.tdp,
+    tdpMmu: settings.tdpMmu,
+    lines: parsed.lines,
+    events,
+    skipped: parsed.skipped,
+    markers: imp.markers.map(({ line, text }) => ({ line, text })),
+    lost: { gaps: parsed.gaps, events: parsed.lost, at: imp.gaps },
+    replayed: imp.ops,
+    pages: {
+      ...r.pages,
+      live,
+      liveTdpMmu: tdpMmuPages,
+    },
+    usedPages: r.usedPages,
+    rmaps: {
+      end: { heads: end.heads, maxChain: end.maxChain, descriptors: end.descriptors },
+      peak: { ...r.peak },
+    },
+    teardown: {
+      shadowPages,
+      leafSptes,
+      rmapEntries: end.entries,
+      tdpMmuPages,
+      note:
+        tdpMmuPages > 0
+          ? `${tdpMmuPages} TDP MMU page(s) left: the kernel frees TDP MMU roots without an event (RCU), so the model cannot tell when`
+          : 'nothing left',
+    },
+    inferences: {
+      total: Object.values(byKind).reduce((a, b) => a + b, 0),
+      byKind,
+      first: r.inferences,
+    },
+    contradictions: r.contradictions,
+  };
+}

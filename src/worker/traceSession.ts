@@ -1,0 +1,126 @@
+/**
+ * Opening a kernel trace in the worker: read its first MiB to tell the kernel and KVM's
+ * parameters, stream the whole file through the parser (never one string: a File's stream,
+ * gunzipped natively), turn each model-changing event into a `kernel_event` op, and replay those
+ * as a timeline. The raw text of each op's line is kept for the step view; what the replay checked
+ * and inferred becomes the timeline's TraceInfo.
+ */
+import type { KernelVersion } from '../model/kernelVersions';
+import type { MmuOp } from '../model/mmuOps';
+import { tracePresetByName } from '../scenario/tracePresets';
+import type { Scenario } from '../scenario/schema';
+import { TraceParseError } from '../trace/traceErrors';
+import { TraceParser } from '../trace/traceParser';
+import { sniffTrace, SNIFF_BYTES, TraceImport } from '../trace/traceImport';
+import { parseWebStream, readWebStreamHead } from '../trace/webStream';
+import { Timeline, type LoadHooks } from './timeline';
+import type { TraceInfo } from './viewTypes';
+
+export interface TraceRequest {
+  trace: Blob;
+  name: string;
+  kernel?: KernelVersion;
+  tdp?: boolean;
+  tdpMmu?: boolean;
+  stopBeforeLine?: number;
+}
+
+export type TraceLoad =
+  { ok: true; timeline: Timeline } | { ok: false; line: number | null; message: string };
+
+/** The shared traces, bundled as assets: `trace-6.1-shadow-alias` -> its URL. */
+const TRACE_URLS = import.meta.glob('../../test/traces/linux-*/*/trace.txt.gz', {
+  query: '?url',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+
+/** A trace preset as a request: its file fetched, its kernel and parameters as its meta.txt has them. */
+export async function tracePresetRequest(name: string): Promise<TraceRequest | null> {
+  const p = tracePresetByName(name);
+  if (!p) return null;
+  const url = TRACE_URLS[`../../test/traces/linux-${p.kernel}/${p.workload}/trace.txt.gz`];
+  if (!url) throw new Error(`trace preset ${name}: its file was not bundled`);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`trace preset ${name}: ${res.status} ${res.statusText}`);
+  return {
+    trace: await res.blob(),
+    name: p.name,
+    kernel: p.kernel,
+    tdp: p.tdp,
+    tdpMmu: p.tdpMmu,
+  };
+}
+
+export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promise<TraceLoad> {
+  const settings = sniffTrace(await readWebStreamHead(req.trace.stream(), SNIFF_BYTES), req);
+  const ops: MmuOp[] = [];
+  const texts: string[] = [];
+  const stop = req.stopBeforeLine ?? Infinity;
+  const imp = new TraceImport((ev, text) => {
+    if (ev.line >= stop) return;
+    ops.push({ op: 'kernel_event', ev });
+    texts.push(text ?? '');
+  }, true);
+  const parser = new TraceParser(imp.handlers);
+  let lines: number;
+  try {
+    lines = (await parseWebStream(req.trace.stream(), parser)).lines;
+  } catch (e) {
+    if (!(e instanceof TraceParseError))
+      return { ok: false, line: null, message: `${req.name}: could not be read (${String(e)})` };
+    if (e.line < stop) return { ok: false, line: e.line, message: `${req.name}: ${e.message}` };
+    lines = e.line - 1;
+  }
+  const scenario = {
+    format: 'kvm-mmu-scenario/1',
+    name: req.name,
+    kernel: settings.kernel.value,
+    options: { tdp: settings.tdp.value, tdpMmu: settings.tdpMmu.value },
+    vm: { memslots: [], vcpus: 1, rmapHeads: 0 },
+    ops,
+  } as unknown as Scenario;
+  const t = await Timeline.load(scenario, req.name, hooks);
+  t.sourceText = texts;
+  const r = t.endWorld().trace;
+  const positionOfLine = (line: number) => t.opStart[opOfLine(ops, line) + 1] ?? t.total;
+  const info: TraceInfo = {
+    file: req.name,
+    kernel: settings.kernel,
+    tdp: settings.tdp,
+    tdpMmu: settings.tdpMmu,
+    lines,
+    stoppedBeforeLine: Number.isFinite(stop) ? stop : null,
+    contradictions: (r?.contradictions ?? []).map((c) => ({
+      ...c,
+      position: positionOfLine(c.line),
+    })),
+    usedPages: (r?.usedPages ?? []).map((u) => ({ ...u, position: positionOfLine(u.line) })),
+    inferences: {
+      total: Object.values(r?.inferred ?? {}).reduce((a, b) => a + b, 0),
+      byKind: { ...(r?.inferred ?? {}) },
+    },
+    lost: {
+      gaps: imp.gaps.length,
+      events: imp.gaps.reduce((n, g) => n + (g.lost ?? 0), 0),
+    },
+  };
+  t.trace = info;
+  t.markers = imp.markers
+    .filter((m) => m.line < stop)
+    .map((m) => ({ position: t.opStart[Math.min(m.op, t.ops.length)]!, label: m.text }));
+  return { ok: true, timeline: t };
+}
+
+/** The op that came from `line` (ops are in line order). */
+function opOfLine(ops: MmuOp[], line: number): number {
+  let lo = 0;
+  let hi = ops.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const l = (ops[mid] as Extract<MmuOp, { op: 'kernel_event' }>).ev.line;
+    if (l < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
