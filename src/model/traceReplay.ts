@@ -296,6 +296,11 @@ function shadowParent(
     if (sp)
       return { sp, index, how: `the page shadowing guest table gfn ${hex(table)} (the walk)` };
   }
+  if (fault.tables.length > 0 && table === undefined) {
+    // The walk starts at the guest's CR3, which it does not print: the root shadowing it.
+    const sp = pick((s) => !s.role.direct && s.rootCount > 0);
+    if (sp) return { sp, index, how: 'the root (the walk starts at the guest CR3 it shadows)' };
+  }
   const base = p.gfn - (p.gfn % pagesPerEntry(up + 1));
   const sp = pick((s) => s.role.direct && s.gfn === base);
   return sp ? { sp, index, how: `the direct page for gfn ${hex(base)} one level up` } : null;

@@ -1,0 +1,75 @@
+/**
+ * A trace opened in the worker: a File's stream (gzip) parsed and replayed as a timeline, with
+ * each op's trace line, the VMM's markers on the scrubber and the checks at their steps; a cut
+ * trace loads nothing and names its line, and the part before that line opens on request.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { MmuSession } from './mmuSession';
+
+const gz = readFileSync(
+  new URL('../../test/traces/linux-6.1/shadow-alias/trace.txt.gz', import.meta.url),
+);
+const blob = () => new Blob([gz]);
+
+describe('opening a trace in the worker', () => {
+  it('replays it as a timeline with markers, source lines and the used_pages check', async () => {
+    const s = new MmuSession();
+    const r = await s.load({ trace: blob(), name: 'shadow-alias.txt.gz', kernel: '6.1' });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    const info = r.info;
+    expect(info.trace).toMatchObject({
+      file: 'shadow-alias.txt.gz',
+      contradictions: [],
+      stoppedBeforeLine: null,
+    });
+    expect(info.trace!.kernel).toMatchObject({ value: '6.1', how: 'given' });
+    expect(info.markers.map((m) => m.label)).toContain('realtrace: guest phase 2 done');
+    expect(info.markers).toHaveLength(16);
+    const [used] = info.trace!.usedPages;
+    expect(used).toMatchObject({ line: 13317, kernel: 8, model: 8 });
+    const snap = s.snapshot(used!.position, { chain: { kind: 'focus' }, tree: false });
+    expect(snap.step.source).toEqual({
+      line: 13317,
+      text: expect.stringContaining(
+        'kvm_mmu_zap_all_fast: kvm-mmu-valid-gen 0 used_pages 8',
+      ) as string,
+    });
+    expect(snap.step.steps.map((x) => x.caption)).toContain(
+      'kvm_mmu_zap_all_fast: agrees: used_pages 8 (kernel) vs n_used_mmu_pages 8 (model)',
+    );
+    // At the end of phase 2 the rmap of gfn 0x400 holds the 1000 aliases.
+    const phase2 = info.markers.find((m) => m.label === 'realtrace: guest phase 2 done')!;
+    const chain = s.snapshot(phase2.position, { chain: { kind: 'gfn', gfn: 0x400 }, tree: true });
+    expect(chain.chain.heads[0]!.entries).toBe(1000);
+    expect(chain.tree.edges.some((e) => e.inferred)).toBe(true);
+  });
+
+  it('keeps the loaded timeline when a trace is cut mid-line, and opens the part before the line', async () => {
+    const s = new MmuSession();
+    expect((await s.load({ preset: 'guest-fork' })).ok).toBe(true);
+    const lines = gunzipSync(gz).toString('utf8').split('\n').slice(0, 40);
+    lines[39] = lines[39]!.replace(/ at [0-9a-f]+$/, ' at');
+    const cut = new Blob([lines.join('\n')]);
+    const r = await s.load({ trace: cut, name: 'cut.txt' });
+    expect(r.ok).toBe(false);
+    if (r.ok || !('problems' in r)) throw new Error('expected problems');
+    expect(r.problems[0]).toMatchObject({ path: 'line 40', traceLine: 40 });
+    expect(r.problems[0]!.message).toMatch(/^cut\.txt: line 40: kvm_mmu_set_spte: expected/);
+    expect(s.timeline!.name).toBe('guest-fork');
+    const part = await s.load({ trace: cut, name: 'cut.txt', stopBeforeLine: 40 });
+    if (!part.ok) throw new Error(JSON.stringify(part));
+    expect(part.info.trace!.stoppedBeforeLine).toBe(40);
+    expect(part.info.trace!.lines).toBe(39);
+  });
+
+  it('lists the shared traces as presets', () => {
+    const names = new MmuSession()
+      .presets()
+      .filter((p) => p.kind === 'trace')
+      .map((p) => p.name);
+    expect(names).toHaveLength(10);
+    expect(names).toContain('trace-6.12-nested-shadowmmu-thp');
+  });
+});
