@@ -6,6 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import type { KernelEvent } from '../src/model/kernelEvents';
+import { MmuWorld, replayEvent } from '../src/model/mmuOps';
+import { TraceImport } from '../src/trace/traceImport';
 import { TraceParser } from '../src/trace/traceParser';
 import { measure, type BenchResult } from './measure';
 
@@ -13,8 +16,8 @@ const TRACE = 'test/traces/linux-6.1/nested-shadowmmu-thp/trace.txt.gz';
 const EVENTS = 1_000_000;
 const CHUNK = 1 << 16;
 
-function chunks(): { chunks: string[]; bytes: number } {
-  const lines = gunzipSync(readFileSync(TRACE))
+function chunks(trace = TRACE): { chunks: string[]; bytes: number } {
+  const lines = gunzipSync(readFileSync(trace))
     .toString('utf8')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'));
@@ -41,5 +44,65 @@ export function traceBenches(): BenchResult[] {
   if (touched === 0) throw new Error('no event reached the callback');
   const secs = (r.nsPerOp * EVENTS) / 1e9;
   r.extra = { eventsPerSec: Math.round(EVENTS / secs), mbPerSec: input.bytes / 2 ** 20 / secs };
-  return [r];
+  return [r, ...replayBenches()];
+}
+
+/**
+ * import.replay: the same 1,000,000 lines parsed, turned into kernel events and replayed through
+ * the model, as `npm run import` does (each run of the trace ends in a full teardown, so the
+ * repeats replay as one long, consistent trace). Memory held is the world afterwards: the
+ * model's state, not the text's. import.replay.model: the kernel events alone through the model.
+ */
+function replayBenches(): BenchResult[] {
+  const out: BenchResult[] = [];
+  for (const [name, trace] of [
+    ['import.replay', TRACE],
+    ['import.replay.shadow-alias', 'test/traces/linux-6.1/shadow-alias/trace.txt.gz'],
+  ] as const) {
+    const input = chunks(trace);
+    let replayed = 0;
+    let contradictions = 0;
+    const r = measure(name, EVENTS, () => {
+      const world = newWorld(trace);
+      const imp = new TraceImport((ev) => {
+        replayEvent(world, ev);
+      });
+      const p = new TraceParser(imp.handlers);
+      for (const c of input.chunks) p.push(c);
+      p.end();
+      replayed = imp.ops;
+      contradictions = world.trace?.contradictions.length ?? 0;
+      return world;
+    });
+    if (contradictions > 0) throw new Error(`${name}: ${contradictions} contradictions`);
+    const secs = (r.nsPerOp * EVENTS) / 1e9;
+    r.extra = {
+      eventsPerSec: Math.round(EVENTS / secs),
+      kernelEventsReplayed: replayed,
+      kernelEventsPerSec: Math.round(replayed / secs),
+    };
+    out.push(r);
+  }
+  // The model alone: kernel events already converted.
+  const events: KernelEvent[] = [];
+  const imp = new TraceImport((ev) => events.push(ev));
+  const p = new TraceParser(imp.handlers);
+  for (const c of chunks().chunks) p.push(c);
+  p.end();
+  const m = measure('import.replay.model', events.length, () => {
+    const world = newWorld(TRACE);
+    for (const ev of events) replayEvent(world, ev);
+    return world;
+  });
+  m.extra = { kernelEventsPerSec: Math.round(1e9 / m.nsPerOp) };
+  out.push(m);
+  return out;
+}
+
+function newWorld(trace: string): MmuWorld {
+  const shadow = trace.includes('shadow-alias');
+  return new MmuWorld(
+    { memslots: [], vcpus: 1, rmapHeads: 0 },
+    { rmap: 'spte_count', tdp: !shadow, tdpMmu: false },
+  );
 }

@@ -199,6 +199,15 @@ export function applyMmuOp(
   }
 }
 
+/**
+ * One kernel event without recording or costs: the importer's and the benchmark's fast path
+ * (applyMmuOp's per-op cost figures cost more than the replay of most events).
+ */
+export function replayEvent(w: MmuWorld, ev: KernelEvent): void {
+  w.vm.opIndex++;
+  replayKernelEvent(w.vm, (w.trace ??= new TraceReplay()), ev);
+}
+
 type Outcome = Omit<MmuOpResult, 'cost' | 'steps'>;
 
 function run(w: MmuWorld, op: MmuOp): Outcome {

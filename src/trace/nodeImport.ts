@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { applyMmuOp, MmuWorld } from '../model/mmuOps';
+import { MmuWorld, replayEvent } from '../model/mmuOps';
 import { parseTraceFile } from './nodeStream';
 import {
   importKernelOptions,
@@ -52,7 +52,7 @@ export async function importTraceFile(
     importKernelOptions(settings),
   );
   const imp = new TraceImport((ev) => {
-    applyMmuOp(world, { op: 'kernel_event', ev });
+    replayEvent(world, ev);
   });
   const parsed = await parseTraceFile(path, imp.handlers);
   return { summary: importSummary(world, parsed, imp, settings), world };
