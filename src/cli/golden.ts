@@ -1,10 +1,15 @@
 /**
- * npm run golden -- <dir>: replays every rmap-golden/1 file under <dir> (recursively) through
- * the model; prints the first difference of each failing file and "N passed, M failed".
+ * npm run golden -- <dir> [--kernel VERSION]: replays every rmap-golden/1 file under <dir>
+ * (recursively) through the model; prints the first difference of each failing file and
+ * "N passed, M failed". With --kernel, only the traces of that version's list era run, through
+ * that version's list code (add's return value included): 5.9 against the v5.14 traces differs.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { goldenTrace } from '../golden/goldenFormat';
+import { isKernelVersion, KERNEL_VERSIONS, optionsForKernel } from '../model/kernelVersions';
+import { PTE_LIST_VARIANTS, type PteListVariant } from '../model/pteListVariant';
 import { replayGolden } from '../golden/goldenReplay';
 
 function* jsonFiles(dir: string): Generator<string> {
@@ -15,11 +20,26 @@ function* jsonFiles(dir: string): Generator<string> {
   }
 }
 
-const dirs = process.argv.slice(2);
+const { values, positionals: dirs } = parseArgs({
+  allowPositionals: true,
+  options: { kernel: { type: 'string' } },
+});
 if (dirs.length === 0) {
-  console.error('usage: npm run golden -- <dir> [<dir> ...]');
+  console.error('usage: npm run golden -- <dir> [<dir> ...] [--kernel VERSION]');
   process.exit(2);
 }
+let as: PteListVariant | undefined;
+if (values.kernel !== undefined) {
+  if (!isKernelVersion(values.kernel)) {
+    console.error(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
+    process.exit(2);
+  }
+  const o = optionsForKernel(values.kernel);
+  const era = PTE_LIST_VARIANTS[o.rmap];
+  as = o.addReturnLegacy === null ? era : { ...era, addLeavesOutFullLast: o.addReturnLegacy };
+  console.log(`kernel ${values.kernel}: ${era.name} traces through its list code`);
+}
+let skipped = 0;
 let passed = 0;
 let failed = 0;
 for (const dir of dirs) {
@@ -43,7 +63,11 @@ for (const dir of dirs) {
       failed++;
       continue;
     }
-    const verdict = replayGolden(parsed.data);
+    if (as && parsed.data.variant !== as.name) {
+      skipped++;
+      continue;
+    }
+    const verdict = replayGolden(parsed.data, as);
     if (verdict.ok) passed++;
     else {
       failed++;
@@ -52,5 +76,7 @@ for (const dir of dirs) {
   }
 }
 if (passed + failed === 0) console.log('no rmap-golden/1 files found');
-console.log(`${passed} passed, ${failed} failed`);
+console.log(
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} of other eras skipped` : ''}`,
+);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -3,7 +3,7 @@
  * return value and head layout after every op, then the final layouts and allocation counts.
  */
 import { PteLists } from '../model/pteLists';
-import { PTE_LIST_VARIANTS } from '../model/pteListVariant';
+import { PTE_LIST_VARIANTS, type PteListVariant } from '../model/pteListVariant';
 import { goldenLayout as modelLayout } from '../model/rmapLayout';
 import type { GoldenLayout } from '../model/rmapLayout';
 import { applyRmapOp } from '../model/rmapOps';
@@ -17,8 +17,12 @@ export const nameOfSpte = (p: number): string => `s${p / 8 - 1}`;
 export type ReplayVerdict =
   { ok: true; ops: number } | { ok: false; ops: number; difference: string };
 
-export function replayGolden(trace: GoldenTrace): ReplayVerdict {
-  const variant = PTE_LIST_VARIANTS[trace.variant];
+/**
+ * `as` replays the trace through another list (a kernel version's: its era, and add's return
+ * value where that version differs from the era's traced kernel).
+ */
+export function replayGolden(trace: GoldenTrace, as?: PteListVariant): ReplayVerdict {
+  const variant = as ?? PTE_LIST_VARIANTS[trace.variant];
   if (variant.ext !== trace.pte_list_ext) {
     return {
       ok: false,
