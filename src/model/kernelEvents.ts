@@ -74,6 +74,15 @@ export type KernelEvent =
       new: Spte64;
     }
   | { ev: 'split_huge_page'; line: number; gfn: number; level: number; spte: Spte64; errno: number }
+  /** A fault fixed in place (W, A/D bits) under mmu_lock's read side: no rmap change. */
+  | {
+      ev: 'fast_page_fault';
+      line: number;
+      /** cr2_or_gpa's page: the address the shadow walk followed. */
+      page: number;
+      old: Spte64;
+      new: Spte64;
+    }
   /** `[LOST N EVENTS]`: what follows may miss events (null: the kernel did not say how many). */
   | { ev: 'gap'; line: number; lost: number | null };
 
@@ -105,6 +114,8 @@ export function kernelEventLabel(e: KernelEvent): string {
       return `tdp_spte_changed gfn ${hex(e.gfn)} l${e.level}`;
     case 'split_huge_page':
       return `split_huge_page gfn ${hex(e.gfn)} l${e.level}`;
+    case 'fast_page_fault':
+      return `fast_page_fault at ${hex(e.page * 4096)}`;
     case 'gap':
       return e.lost === null ? 'lost events' : `lost ${e.lost} events`;
   }

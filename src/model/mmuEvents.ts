@@ -35,6 +35,7 @@ export type MmuFn =
   | 'kvm_unsync_page'
   | 'kvm_sync_page'
   | 'handle_changed_spte'
+  | 'fast_page_fault'
   | 'trace';
 
 export type MmuStep =

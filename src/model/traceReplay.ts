@@ -20,10 +20,12 @@ import {
   mmuTopupMemoryCaches,
   vcpuPageCaches,
 } from './pageTable';
-import { entryGfn, spteFlags } from './sptes';
+import { childOf, entryGfn, setSpte as setModelSpte, spteFlags } from './sptes';
 import {
+  isLastSpte,
   isPresent,
   pagesPerEntry,
+  spteBitsText,
   spteIndex,
   SPTE_ACCESSED,
   SPTE_DIRTY,
@@ -185,6 +187,8 @@ function apply(x: Replay, e: KernelEvent): string {
     case 'tdp_spte_changed':
     case 'split_huge_page':
       return replayTdpMmuEvent(x, e);
+    case 'fast_page_fault':
+      return fastPageFault(x, e.page, e.old, e.new);
     case 'gap':
       x.r.lastGapLine = e.line;
       x.vm.rec?.push({
@@ -588,4 +592,45 @@ function samePrinted(a: PrintedPage, b: PrintedPage): boolean {
     a.eferNx === b.eferNx &&
     a.adDisabled === b.adDisabled
   );
+}
+
+/**
+ * fast_page_fault: the SPTE the shadow walk from the current root reached for this address got
+ * new bits (cmpxchg, no rmap change). The trace names it by a hashed pointer only, so the model
+ * walks its own roots, newest first, for a leaf with the old SPTE's pfn.
+ */
+function fastPageFault(x: Replay, page: number, old: Spte64, now: Spte64): string {
+  const { vm } = x;
+  const roots = [...vm.livePages()]
+    .filter((sp) => !sp.zapped && (sp.rootCount > 0 || x.r.tdpRoots.get(0) === sp.id))
+    .sort((a, b) => b.createdAtOp - a.createdAtOp);
+  const pfn = sptePfn(old);
+  for (const root of roots) {
+    let sp: KvmMmuPage | undefined = root;
+    while (sp) {
+      const i = spteIndex(page, sp.level);
+      const f = spteFlags(vm, sp, i);
+      if (!isPresent(f)) break;
+      if (isLastSpte(f, sp.level)) {
+        if (vm.spt.target[vm.spt.find(sp.id, i)] !== pfn) break;
+        const g = vm.spt.gfn[vm.spt.find(sp.id, i)]!;
+        const flags = leafFlags(
+          now,
+          sp.level,
+          (now.lo & 2) !== 0,
+          (f & SPTE_EXEC) !== 0,
+          (now.lo & 4) !== 0,
+        );
+        setModelSpte(vm, sp, i, flags, pfn, g, 'fast_page_fault');
+        return `page ${sp.id}[${i}] fixed in place: ${spteBitsText(f)} → ${spteBitsText(flags)}`;
+      }
+      sp = childOf(vm, sp, i);
+    }
+  }
+  contradict(
+    x,
+    'fast_page_fault',
+    `fast_page_fault fixed an SPTE of pfn ${hex(pfn)} for address ${hex(page * 4096)}, but no root of the model maps that address to it`,
+  );
+  return `fast_page_fault at ${hex(page * 4096)}: not found`;
 }

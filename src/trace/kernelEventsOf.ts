@@ -3,8 +3,9 @@
  * pass, in line order, keeping only the fault in progress: kvm_page_fault starts one, the guest
  * walk's PTEs say which guest tables it went through, and a kvm_exit or a VMM marker ends it (a
  * page got outside a fault is a root: kvm_mmu_load). Events that change no model state
- * (kvm_exit, spte_requested, the walk itself) are read for context only; fast_page_fault and
- * mark_mmio_spte name their SPTE by a hashed pointer, so they are counted, not replayed.
+ * (kvm_exit, spte_requested, the walk itself, a fast_page_fault that fixed nothing) are read for
+ * context only; mark_mmio_spte names its SPTE by a hashed pointer only, so it is counted, not
+ * replayed.
  */
 import type { FaultContext, KernelEvent, PrintedPage } from '../model/kernelEvents';
 import type { TraceEvent, TraceEventOf } from './mmutraceFormats';
@@ -103,6 +104,16 @@ export class KernelEventsOf {
           old: { hi: e.oldSpteHi, lo: e.oldSpteLo },
           new: { hi: e.newSpteHi, lo: e.newSpteLo },
         });
+        return;
+      case 'fast_page_fault':
+        if (e.fixed)
+          this.emit({
+            ev: 'fast_page_fault',
+            line: e.line,
+            page: pageOf(e.cr2OrGpaHi, e.cr2OrGpaLo),
+            old: { hi: e.oldSpteHi, lo: e.oldSpteLo },
+            new: { hi: e.newSpteHi, lo: e.newSpteLo },
+          });
         return;
       case 'kvm_mmu_split_huge_page':
         this.emit({

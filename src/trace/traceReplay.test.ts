@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mmuCaption } from '../model/mmuStepCaption';
 import { applyMmuOp, MmuWorld, type MmuOpResult } from '../model/mmuOps';
 import type { KernelEvent } from '../model/kernelEvents';
+import { SPTE_WRITABLE } from '../model/spte';
 import { TraceParser } from './traceParser';
 import { TraceImport } from './traceImport';
 
@@ -127,5 +128,32 @@ describe('trace replay checks', () => {
       'kvm_mmu_zap_all_fast: agrees: used_pages 2 (kernel) vs n_used_mmu_pages 2 (model)',
     );
     expect(world.vm.nUsedMmuPages).toBe(2);
+  });
+
+  it('fast_page_fault fixes the leaf the walk from a root reaches, or is a contradiction', () => {
+    const tdpRoot =
+      'kvm_mmu_get_page: sp gen 0 gfn 0 l4 8-byte q0 direct wux nxe ad root 0 sync new';
+    const fault = 'kvm_page_fault: vcpu 0 rip 0x1000 address 0x0000000000010000 error_code 0x6';
+    const lines = [
+      tdpRoot,
+      fault,
+      'kvm_mmu_get_page: sp gen 0 gfn 0 l3 8-byte q0 direct wux nxe ad root 0 sync new',
+      'kvm_mmu_get_page: sp gen 0 gfn 0 l2 8-byte q0 direct wux nxe ad root 0 sync new',
+      'kvm_mmu_get_page: sp gen 0 gfn 0 l1 8-byte q0 direct wux nxe ad root 0 sync new',
+      'kvm_mmu_set_spte: gfn 10 spte cc10e65 (r-xu) level 1 at b07a080',
+      'fast_page_fault: vcpu 0 gva 10000 error_code P|W|U sptep 000000005ba98153 old 0xcc10e65 new cc10e67 spurious 0 fixed 1',
+      'fast_page_fault: vcpu 0 gva 20000 error_code P|W|U sptep 000000005ba98153 old 0xcc20e65 new cc20e67 spurious 0 fixed 1',
+    ];
+    const world = new MmuWorld(
+      { memslots: [], vcpus: 1, rmapHeads: 0 },
+      { tdp: true, tdpMmu: false },
+    );
+    const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
+    const p = new TraceParser(imp.handlers);
+    p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
+    p.end();
+    const leaf = [...world.vm.livePages()].find((sp) => sp.level === 1)!;
+    expect(world.vm.spt.flagsAt(leaf.id, 0x10) & SPTE_WRITABLE).toBe(SPTE_WRITABLE);
+    expect(world.trace!.contradictions.map((c) => c.line)).toEqual([8]);
   });
 });
