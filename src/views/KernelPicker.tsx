@@ -23,8 +23,8 @@ export function KernelPicker() {
       source && 'preset' in source
         ? await load({ preset: source.preset, kernel: version }, `${source.preset} as ${version}`)
         : await load(
-            { text: await client.scenarioText(), name: info?.name ?? 'scenario', kernel: version },
-            `as ${version}`,
+            { loaded: true, kernel: version },
+            `${info?.name ?? 'scenario'} as ${version}`,
           );
     const starts = api.getState().info?.opStart;
     if (ok && starts && op >= 0 && op + 1 < starts.length) goTo(starts[op + 1]!);

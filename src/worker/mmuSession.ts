@@ -17,7 +17,7 @@ import { formatPath } from '../scenario/schema';
 import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline } from './timeline';
-import { loadTrace, tracePresetRequest } from './traceSession';
+import { loadTrace, replayTrace, tracePresetRequest } from './traceSession';
 import { TRACE_PRESETS, tracePresetByName } from '../scenario/tracePresets';
 import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
 
@@ -27,6 +27,8 @@ export type Source = (
   | { doc: unknown; name?: string }
   | { text: string; name?: string }
   | TraceSource
+  /** What is loaded now (a scenario with its appended ops, or a trace), run again. */
+  | { loaded: true }
 ) & { kernel?: KernelVersion };
 
 /**
@@ -111,6 +113,7 @@ export class MmuSession {
   ): Promise<LoadResult> {
     if ('trace' in source || ('preset' in source && tracePresetByName(source.preset)))
       return this.loadTraceSource(source, onProgress);
+    if ('loaded' in source) return this.rerun(source.kernel, onProgress);
     const parsed = parse(source);
     if (!parsed.ok) return parsed;
     this.cancelRequested = false;
@@ -123,6 +126,41 @@ export class MmuSession {
       this.compare = null;
       this.compareOptions = null;
       return { ok: true, info: t.info() };
+    } catch (e) {
+      if (e instanceof Cancelled) return { ok: false, cancelled: true };
+      throw e;
+    }
+  }
+
+  /** The loaded timeline's ops again, as `kernel` (a trace keeps its parameters and lines). */
+  private async rerun(
+    kernel: KernelVersion | undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LoadResult> {
+    const t = this.need();
+    this.cancelRequested = false;
+    const hooks = { onProgress, cancelled: () => this.cancelRequested };
+    try {
+      let next: Timeline;
+      if (t.traceInput) {
+        const k = kernel ?? t.traceInput.settings.kernel.value;
+        const settings = {
+          ...t.traceInput.settings,
+          kernel: { value: k, how: 'given' as const, why: 'the kernel picker' },
+        };
+        next = await replayTrace({ ...t.traceInput, settings }, hooks);
+      } else {
+        const scenario = {
+          ...t.scenario,
+          ops: t.ops as Scenario['ops'],
+          kernel: kernel ?? t.scenario.kernel,
+        };
+        next = await Timeline.load(scenario, t.name, hooks);
+      }
+      this.timeline = next;
+      this.compare = null;
+      this.compareOptions = null;
+      return { ok: true, info: next.info() };
     } catch (e) {
       if (e instanceof Cancelled) return { ok: false, cancelled: true };
       throw e;
@@ -287,7 +325,11 @@ function parseSource(source: Source): ParseResult {
   } else if ('doc' in source) doc = source.doc;
   const r = doc === undefined ? null : parseScenario(doc);
   if (r?.ok)
-    return { ok: true, scenario: r.scenario, name: source.name ?? r.scenario.name ?? 'scenario' };
+    return {
+      ok: true,
+      scenario: r.scenario,
+      name: ('name' in source ? source.name : undefined) ?? r.scenario.name ?? 'scenario',
+    };
   // Text that does not load: find the line of every problem (here, off the main thread).
   if ('text' in source) return { ok: false, problems: scenarioProblemsByLine(source.text) };
   return r ?? { ok: false, problems: [{ path: '(document)', message: 'not a scenario' }] };

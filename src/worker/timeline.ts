@@ -11,6 +11,7 @@ import { applyMmuOp, opLabel, type MmuOp, type MmuOpResult, type MmuWorld } from
 import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from '../model/mmuPage';
 import { buildWorld } from '../scenario/runScenario';
 import type { Scenario } from '../scenario/schema';
+import type { TraceInput } from './traceSession';
 import type { TimelineInfo, TimelineSeries, TraceInfo } from './viewTypes';
 
 /** Replay time between checkpoints. */
@@ -64,6 +65,8 @@ export class Timeline {
   /** For a replayed trace: each op's trace line, what the replay found, the VMM's markers. */
   sourceText: string[] | null = null;
   trace: TraceInfo | null = null;
+  /** The parsed trace behind it, to replay it again as another kernel. */
+  traceInput: TraceInput | null = null;
   markers: { position: number; label: string }[] = [];
   private checkpoints: { op: number; world: MmuWorld }[] = [];
   /** The world after the last op: where appended ops run. */

@@ -64,6 +64,18 @@ describe('opening a trace in the worker', () => {
     expect(part.info.trace!.lines).toBe(39);
   });
 
+  it('replays the loaded trace again as another kernel, keeping its lines and markers', async () => {
+    const s = new MmuSession();
+    expect((await s.load({ trace: blob(), name: 'alias.gz', kernel: '6.1' })).ok).toBe(true);
+    const r = await s.load({ loaded: true, kernel: '6.4' });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(r.info.kernel).toBe('6.4');
+    expect(r.info.trace!.kernel).toMatchObject({ value: '6.4', how: 'given' });
+    expect(r.info.trace!.contradictions).toEqual([]);
+    expect(r.info.markers).toHaveLength(16);
+    expect(s.timeline!.endWorld().vm.opts.rmap).toBe('tail_count');
+  });
+
   it('lists the shared traces as presets', () => {
     const names = new MmuSession()
       .presets()

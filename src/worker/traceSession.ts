@@ -11,10 +11,9 @@ import { tracePresetByName } from '../scenario/tracePresets';
 import type { Scenario } from '../scenario/schema';
 import { TraceParseError } from '../trace/traceErrors';
 import { TraceParser } from '../trace/traceParser';
-import { sniffTrace, SNIFF_BYTES, TraceImport } from '../trace/traceImport';
+import { sniffTrace, SNIFF_BYTES, TraceImport, type ImportSettings } from '../trace/traceImport';
 import { parseWebStream, readWebStreamHead } from '../trace/webStream';
 import { Timeline, type LoadHooks } from './timeline';
-import type { TraceInfo } from './viewTypes';
 
 export interface TraceRequest {
   trace: Blob;
@@ -72,25 +71,56 @@ export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promi
     if (e.line < stop) return { ok: false, line: e.line, message: `${req.name}: ${e.message}` };
     lines = e.line - 1;
   }
+  const input: TraceInput = {
+    file: req.name,
+    settings,
+    ops,
+    texts,
+    markers: imp.markers.filter((m) => m.line < stop),
+    gaps: imp.gaps.length,
+    lost: imp.gaps.reduce((n, g) => n + (g.lost ?? 0), 0),
+    lines,
+    stoppedBeforeLine: Number.isFinite(stop) ? stop : null,
+  };
+  return { ok: true, timeline: await replayTrace(input, hooks) };
+}
+
+/** A parsed trace, kept with its timeline so it can be replayed again as another kernel. */
+export interface TraceInput {
+  file: string;
+  settings: ImportSettings;
+  ops: MmuOp[];
+  texts: string[];
+  markers: { line: number; text: string; op: number }[];
+  gaps: number;
+  lost: number;
+  lines: number;
+  stoppedBeforeLine: number | null;
+}
+
+/** The trace's kernel events as a timeline, with what the replay checked and inferred. */
+export async function replayTrace(input: TraceInput, hooks: LoadHooks = {}): Promise<Timeline> {
+  const { settings, ops } = input;
   const scenario = {
     format: 'kvm-mmu-scenario/1',
-    name: req.name,
+    name: input.file,
     kernel: settings.kernel.value,
     options: { tdp: settings.tdp.value, tdpMmu: settings.tdpMmu.value },
     vm: { memslots: [], vcpus: 1, rmapHeads: 0 },
     ops,
   } as unknown as Scenario;
-  const t = await Timeline.load(scenario, req.name, hooks);
-  t.sourceText = texts;
+  const t = await Timeline.load(scenario, input.file, hooks);
+  t.sourceText = input.texts;
+  t.traceInput = input;
   const r = t.endWorld().trace;
   const positionOfLine = (line: number) => t.opStart[opOfLine(ops, line) + 1] ?? t.total;
-  const info: TraceInfo = {
-    file: req.name,
+  t.trace = {
+    file: input.file,
     kernel: settings.kernel,
     tdp: settings.tdp,
     tdpMmu: settings.tdpMmu,
-    lines,
-    stoppedBeforeLine: Number.isFinite(stop) ? stop : null,
+    lines: input.lines,
+    stoppedBeforeLine: input.stoppedBeforeLine,
     contradictions: (r?.contradictions ?? []).map((c) => ({
       ...c,
       position: positionOfLine(c.line),
@@ -100,16 +130,13 @@ export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promi
       total: Object.values(r?.inferred ?? {}).reduce((a, b) => a + b, 0),
       byKind: { ...(r?.inferred ?? {}) },
     },
-    lost: {
-      gaps: imp.gaps.length,
-      events: imp.gaps.reduce((n, g) => n + (g.lost ?? 0), 0),
-    },
+    lost: { gaps: input.gaps, events: input.lost },
   };
-  t.trace = info;
-  t.markers = imp.markers
-    .filter((m) => m.line < stop)
-    .map((m) => ({ position: t.opStart[Math.min(m.op, t.ops.length)]!, label: m.text }));
-  return { ok: true, timeline: t };
+  t.markers = input.markers.map((m) => ({
+    position: t.opStart[Math.min(m.op, t.ops.length)]!,
+    label: m.text,
+  }));
+  return t;
 }
 
 /** The op that came from `line` (ops are in line order). */
