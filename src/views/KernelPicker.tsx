@@ -17,7 +17,7 @@ export function KernelPicker() {
   // The same scenario as another kernel, shown at the end of the op that was on screen (the
   // micro-step counts differ between kernels, so a position number would land elsewhere).
   const runAs = async (version: KernelVersion) => {
-    const { load, client, snapshot, goTo } = api.getState();
+    const { load, snapshot, goTo } = api.getState();
     const op = snapshot?.step.op ?? -1;
     const ok =
       source && 'preset' in source
