@@ -70,7 +70,8 @@ try {
 
 if (values.json) console.log(JSON.stringify(summary, null, 2));
 else printSummary(path, summary);
-process.exit(summary.contradictions.length > 0 ? 1 : 0);
+// exitCode, not exit(): a JSON document larger than a pipe's buffer must be written out first.
+process.exitCode = summary.contradictions.length > 0 ? 1 : 0;
 
 function printSummary(file: string, s: ImportSummary): void {
   const setting = (name: string, v: { value: unknown; how: string; why: string }) =>

@@ -45,6 +45,11 @@ describe('a known event whose fields do not parse', () => {
       'kvm_mmu_paging_element: pte 11023 lev',
       'line 3: kvm_mmu_paging_element: expected "level" after "pte 11023", got "lev"',
     ],
+    // cut right after a whole word of the format: what should have followed it
+    [
+      'kvm_mmu_set_spte: gfn 10 spte cc10e67 (rwxu) level 1 at',
+      'line 3: kvm_mmu_set_spte: expected hex digits after "level 1 at", got end of line',
+    ],
     // wrong number base
     [
       'kvm_mmu_set_spte: gfn 1 spte bfdf8a21 (r-x-) level 0x1 at aae1008',

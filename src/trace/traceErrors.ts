@@ -101,6 +101,23 @@ export function fieldsError(
   scan: { starts: Int32Array; failPiece: number; failPos: number; failExpect: string | null },
 ): TraceParseError {
   const k = scan.failPiece;
+  const p = pieces[k];
+  const rest = s.slice(scan.failPos, end);
+  if (
+    p?.k === LIT &&
+    scan.failExpect === null &&
+    rest.trim() !== '' &&
+    rest.trim() === p.text.trim()
+  ) {
+    // The line ends inside a literal ("... level 1 at"): say what should have followed it.
+    return new TraceParseError(
+      line,
+      event,
+      expectOf(pieces, k + 1),
+      afterText(s, scan.starts, pieces, k, end),
+      null,
+    );
+  }
   return new TraceParseError(
     line,
     event,
