@@ -108,17 +108,25 @@ export class TraceReplay {
       rmapEntries: new Map(this.rmapEntries),
       inferredLinks: new Set(this.inferredLinks),
       peak: { ...this.peak },
+      hook: null,
     });
   }
 
-  readonly onRmapChange = (head: number, delta: number): void => {
+  /** The VM's rmap hook for this replay (made per instance: a clone must not feed its original). */
+  private hook: ((head: number, delta: number) => void) | null = null;
+
+  rmapHook(): (head: number, delta: number) => void {
+    return (this.hook ??= (h, d) => this.onRmapChange(h, d));
+  }
+
+  private onRmapChange(head: number, delta: number): void {
     const n = (this.rmapEntries.get(head) ?? 0) + delta;
     if (n > 0) {
       this.rmapEntries.set(head, n);
       if (n > this.peak.maxChain) this.peak.maxChain = n;
     } else this.rmapEntries.delete(head);
     if (this.rmapEntries.size > this.peak.heads) this.peak.heads = this.rmapEntries.size;
-  };
+  }
 }
 
 /** The replay context handed to each event's code: the VM, the replay state, the event's line. */
@@ -153,7 +161,7 @@ const hex = (n: number) => '0x' + n.toString(16);
 export function replayKernelEvent(vm: Kvm, r: TraceReplay, e: KernelEvent): string {
   const x: Replay = { vm, r, line: e.line };
   r.line = e.line;
-  vm.onRmapChange = r.onRmapChange;
+  vm.onRmapChange = r.rmapHook();
   try {
     const summary = apply(x, e);
     if (e.ev !== 'prepare_zap' && e.ev !== 'sync_page') r.lastZapped = null;

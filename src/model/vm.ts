@@ -247,6 +247,8 @@ export class Kvm {
     return Object.assign(Object.create(Kvm.prototype) as Kvm, this, {
       lists: this.lists.clone(),
       spt: this.spt.clone(),
+      // A trace replay adds memslots as gfns appear: a checkpoint keeps the ones it had.
+      memslots: this.memslots.slice(),
       pages,
       freeIds: this.freeIds.slice(),
       newest: map(this.newest),

@@ -156,4 +156,24 @@ describe('trace replay checks', () => {
     expect(world.vm.spt.flagsAt(leaf.id, 0x10) & SPTE_WRITABLE).toBe(SPTE_WRITABLE);
     expect(world.trace!.contradictions.map((c) => c.line)).toEqual([8]);
   });
+
+  it('a checkpoint taken before a memslot appeared replays on its own', () => {
+    const world = new MmuWorld(
+      { memslots: [], vcpus: 1, rmapHeads: 0 },
+      { tdp: false, tdpMmu: false },
+    );
+    const events: KernelEvent[] = [];
+    const imp = new TraceImport((ev) => events.push(ev));
+    const p = new TraceParser(imp.handlers);
+    p.push([ROOT, PF, ...WALK, L3].map((l) => HEAD + l).join('\n') + '\n');
+    p.end();
+    const checkpoint = world.clone();
+    for (const ev of events) applyMmuOp(world, { op: 'kernel_event', ev });
+    expect(checkpoint.vm.memslots).toHaveLength(0);
+    for (const ev of events) applyMmuOp(checkpoint, { op: 'kernel_event', ev });
+    expect(checkpoint.trace!.contradictions).toEqual([]);
+    expect(checkpoint.vm.nUsedMmuPages).toBe(world.vm.nUsedMmuPages);
+    // The clone's rmap figures are its own.
+    expect(checkpoint.trace!.peak).toEqual(world.trace!.peak);
+  });
 });
