@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { useVizApi } from './store/useVizStore';
 import { useUrlSync } from './store/useUrlSync';
 import { AppHeader } from './views/AppHeader';
+import { DropZone } from './views/DropZone';
 import { LoadStatus } from './views/LoadStatus';
 import { SidePanel } from './views/SidePanel';
 import { TimelineBar } from './views/TimelineBar';
@@ -43,6 +44,7 @@ export function App() {
         <ViewPanel />
         <SidePanel />
       </main>
+      <DropZone />
     </div>
   );
 }

@@ -13,6 +13,7 @@ const LABEL: Record<ViewName, string> = {
   tree: 'Tree',
   caches: 'Caches',
   stats: 'Stats',
+  eras: 'Eras', // not an embed view (settings.ts leaves it out): the app's tab only
 };
 
 const NO_SERIES = { descriptors: [], bytes: [], flushes: [], pages: [] };

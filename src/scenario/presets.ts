@@ -64,6 +64,29 @@ export const PRESETS: Preset[] = [
     },
   },
   {
+    name: 'rmap-fifteen-years',
+    title: 'One rmap across fifteen years',
+    caption:
+      'The guest-fork workload under the four rmap list eras at once (open the Eras view): 1,000 SPTEs of one gfn take 250 kvm_rmap_desc of 40 bytes (2007–2011), 334 pte_list_desc of 32 (v3.6–v5.14) or 72 of 128 (v5.15+). ' +
+      'Half the children exit and 500 new ones fill the holes, where add before v6.4 counts only the descriptors it walks. ' +
+      'Then step the two single forks: the 1,001st add returns 996 in 2.6.37 (its full last descriptor left out), 1,000 elsewhere; the 1,002nd returns 1,001 > RMAP_RECYCLE_THRESHOLD in every era, and the rmap is zapped.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: false, tdpMmu: false },
+      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
+      ops: [
+        { op: 'fork', gfn: 0x400, count: 1000 },
+        { op: 'rmap_count', gfn: 0x400 },
+        { op: 'guest_unmap', as: 1, count: 500, step: 2 },
+        { op: 'fork', gfn: 0x400, count: 500 },
+        // One add each, so Next operation lands on entries 1,001 and 1,002 in every era alike.
+        { op: 'fork', gfn: 0x400, count: 1 },
+        { op: 'fork', gfn: 0x400, count: 1 },
+        { op: 'rmap_count', gfn: 0x400 },
+      ],
+    },
+  },
+  {
     name: 'direct-no-gfns',
     title: 'Direct pages without gfns',
     caption:

@@ -8,7 +8,7 @@ import { DEFAULT_PRESET } from '../scenario/presets';
 import { decodeDoc, encodeDoc, formatHash, parseHash, type UrlState } from '../scenario/urlState';
 import type { VizStore, ViewName } from './useVizStore';
 
-const VIEWS: ViewName[] = ['chain', 'tree', 'caches', 'stats'];
+const VIEWS: ViewName[] = ['chain', 'tree', 'caches', 'stats', 'eras'];
 /** Stores whose start-up already ran (StrictMode runs effects twice). */
 const started = new WeakSet<VizStore>();
 
@@ -83,7 +83,9 @@ async function encodedDoc(store: VizStore): Promise<string | null> {
   const { info, client } = store.getState();
   if (!info) return null;
   if (docCache?.info !== info) {
-    const doc = info.ops > MAX_LINKED_OPS ? null : await encodeDoc(await client.scenarioText());
+    // A trace opened from a file is not a scenario document: its lines stay on the user's machine.
+    const linkable = info.ops <= MAX_LINKED_OPS && !info.trace;
+    const doc = linkable ? await encodeDoc(await client.scenarioText()) : null;
     docCache = { info, doc };
   }
   return docCache!.doc;

@@ -12,10 +12,18 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ScenarioProblem } from '../scenario/schema';
 import type { MmuClient } from '../worker/client';
-import type { CompareChange, KernelInfo, PresetInfo, Source } from '../worker/mmuSession';
+import type {
+  CompareChange,
+  KernelInfo,
+  LoadProblem,
+  PresetInfo,
+  Source,
+} from '../worker/mmuSession';
 import type { ChainSelection, Snapshot, TimelineInfo, TimelineSeries } from '../worker/viewTypes';
+import type { ErasSnapshot } from '../worker/eraTypes';
+import { erasLoader, type ErasLoading } from './erasLoader';
 
-export type ViewName = 'chain' | 'tree' | 'caches' | 'stats';
+export type ViewName = 'chain' | 'tree' | 'caches' | 'stats' | 'eras';
 
 export interface Selection {
   page?: number;
@@ -42,8 +50,14 @@ export interface VizState {
     series: TimelineSeries | null;
   } | null;
   loading: { done: number; total: number; label: string } | null;
+  /** The Eras view: the scenario under the four rmap list eras at the position (null until replayed). */
+  eras: ErasSnapshot | null;
+  /** The worker's replay of the four eras, while it runs (or why it failed). */
+  erasLoading: ErasLoading | null;
   /** Problems of the last document that failed to load (the previous scenario stays). */
-  problems: ScenarioProblem[];
+  problems: LoadProblem[];
+  /** What that failed load was asked to open (a trace's problems offer the part before the bad line). */
+  failedSource: Source | null;
   view: ViewName;
   chain: ChainSelection;
   selection: Selection | null;
@@ -104,10 +118,14 @@ export function createVizStore(client: MmuClient): VizStore {
       const opts = { chain, tree: view === 'tree' };
       const snapshot = await client.snapshot(position, opts);
       const other = compare ? await client.compareSnapshot(position, opts) : null;
+      // None yet for this timeline: the worker replays the four eras, then we ask again.
+      const eras = view === 'eras' ? await client.erasSnapshot(position) : null;
+      if (view === 'eras' && !eras) loadEras.ensure(get().info);
       set((s) => ({
         snapshot,
         position,
         compare: s.compare ? { ...s.compare, snapshot: other } : null,
+        eras,
       }));
     };
 
@@ -130,6 +148,14 @@ export function createVizStore(client: MmuClient): VizStore {
       })();
     };
 
+    const loadEras = erasLoader(
+      client,
+      (erasLoading) => set({ erasLoading }),
+      () => {
+        if (get().view === 'eras' && get().info) request(target ?? get().position);
+      },
+    );
+
     const clamp = (p: number) => Math.max(0, Math.min(get().info?.total ?? 0, p));
 
     return {
@@ -143,7 +169,10 @@ export function createVizStore(client: MmuClient): VizStore {
       series: null,
       compare: null,
       loading: null,
+      eras: null,
+      erasLoading: null,
       problems: [],
+      failedSource: null,
       view: 'chain',
       chain: { kind: 'focus' },
       selection: null,
@@ -171,13 +200,14 @@ export function createVizStore(client: MmuClient): VizStore {
         loadToken++;
         set({ loading: null });
         if (!r.ok) {
-          if ('problems' in r) set({ problems: r.problems });
+          if ('problems' in r) set({ problems: r.problems, failedSource: source });
           return false;
         }
         set({
           info: r.info,
           series: await client.series(false),
           problems: [],
+          failedSource: null,
           compare: null,
           selection: null,
           source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
@@ -272,7 +302,7 @@ export function createVizStore(client: MmuClient): VizStore {
       },
 
       clearProblems() {
-        set({ problems: [] });
+        set({ problems: [], failedSource: null });
       },
 
       showEditor(text, errors, name) {

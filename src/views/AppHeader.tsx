@@ -7,10 +7,12 @@ import type { CompareChange } from '../worker/mmuSession';
 import { useVizApi, useVizStore } from '../store/useVizStore';
 import { currentUrlState, MAX_LINKED_OPS } from '../store/useUrlSync';
 import { formatHash } from '../scenario/urlState';
-import type { ScenarioProblem } from '../scenario/schema';
 import { exportView } from './exportView';
 import { KernelPicker } from './KernelPicker';
+import { openScenarioText } from './openFile';
+import { OpenTrace } from './OpenTrace';
 import { ScenarioPicker } from './ScenarioPicker';
+import { TraceVerdict } from './TracePanel';
 
 /** The comparisons the reviews argued about. */
 export const COMPARISONS: { label: string; options: CompareChange }[] = [
@@ -33,25 +35,11 @@ export function AppHeader() {
   const compare = useVizStore((s) => s.compare);
   const view = useVizStore((s) => s.view);
   const api = useVizApi();
-  const { load, startCompare, stopCompare, showEditor } = api.getState();
+  const { load, startCompare, stopCompare } = api.getState();
   const [note, setNote] = useState<string | null>(null);
   const current = source && 'preset' in source ? source.preset : null;
   const preset = presets.find((p) => p.name === current);
   const [open, setOpen] = useState(false);
-
-  // The worker parses and checks the file (a large one must not freeze the page); a file that
-  // does not load opens in the editor with its problems by line, the loaded scenario untouched.
-  const onLoadFile = async (text: string, fileName: string) => {
-    if (await load({ text, name: fileName }, fileName)) return;
-    const problems = api.getState().problems;
-    const message = (p: ScenarioProblem) =>
-      p.path === '(syntax)' ? `JSON: ${p.message}` : `${p.path}: ${p.message}`;
-    showEditor(
-      text,
-      problems.map((p) => ({ line: p.line ?? null, message: message(p) })),
-      fileName,
-    );
-  };
 
   const copyLink = async () => {
     const state = await currentUrlState(api);
@@ -59,9 +47,12 @@ export function AppHeader() {
     const partial = !state.preset && !state.doc;
     try {
       await navigator.clipboard.writeText(url);
+      const why = api.getState().info?.trace
+        ? 'a trace opened from a file is not put in a link (the shared traces are presets that are)'
+        : `over ${MAX_LINKED_OPS} operations`;
       setNote(
         partial
-          ? `Link copied: over ${MAX_LINKED_OPS} operations, so it holds the step and view but not the scenario`
+          ? `Link copied: ${why}, so it holds the step and view but not the scenario`
           : 'Link copied',
       );
     } catch {
@@ -86,11 +77,13 @@ export function AppHeader() {
             }}
             onLoadFile={(t, n) => {
               setOpen(false);
-              void onLoadFile(t, n);
+              // A file that does not load opens in the editor with its problems by line.
+              void openScenarioText(api, t, n);
             }}
           />
         </div>
       </details>
+      <OpenTrace />
       <KernelPicker />
       <div className="top-actions">
         <label className="compare-pick">
@@ -136,7 +129,7 @@ export function AppHeader() {
               ? 'TDP MMU'
               : 'TDP, shadow MMU'
             : 'shadow paging'}{' '}
-          · {info.ops} operations
+          · {info.ops} operations <TraceVerdict />
         </p>
       )}
     </header>

@@ -1,10 +1,13 @@
 /** A load in progress (with Cancel), or why the last document did not load. */
 import { useVizApi, useVizStore } from '../store/useVizStore';
+import { failedTrace } from './openFile';
+import { TraceProblems } from './TraceProblems';
 
 export function LoadStatus() {
   const loading = useVizStore((s) => s.loading);
   const problems = useVizStore((s) => s.problems);
   const stopped = useVizStore((s) => s.info?.error ?? null);
+  const trace = useVizStore((s) => failedTrace(s.failedSource));
   const api = useVizApi();
   const { cancelLoad, clearProblems } = api.getState();
   if (loading) {
@@ -25,6 +28,8 @@ export function LoadStatus() {
       </div>
     );
   }
+  // A trace's problems stay here (not in the scenario editor), with the part before the bad line.
+  if (trace && problems.length > 0) return <TraceProblems source={trace} />;
   if (problems.length === 0) {
     if (!stopped) return null;
     return (

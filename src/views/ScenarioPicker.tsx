@@ -11,6 +11,8 @@ export interface PresetSummary {
   name: string;
   title: string;
   caption: string;
+  /** A real kernel trace replayed, or a scenario (default). */
+  kind?: 'scenario' | 'trace';
 }
 
 export interface ScenarioPickerProps {
@@ -24,6 +26,7 @@ export interface ScenarioPickerProps {
 export function ScenarioPicker({ presets, current, onPick, onLoadFile }: ScenarioPickerProps) {
   const id = useId();
   const [readError, setReadError] = useState<string | null>(null);
+  const traces = presets.filter((p) => p.kind === 'trace');
 
   const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const input = e.currentTarget;
@@ -44,31 +47,30 @@ export function ScenarioPicker({ presets, current, onPick, onLoadFile }: Scenari
   return (
     <section className="scenario-picker" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Scenarios</h2>
-      <ul className="preset-list">
-        {presets.map((p) => {
-          const on = p.name === current;
-          return (
-            <li key={p.name}>
-              <button
-                type="button"
-                className={`preset${on ? ' current' : ''}`}
-                aria-pressed={on}
-                aria-labelledby={`${id}-${p.name}-t`}
-                aria-describedby={`${id}-${p.name}-c`}
-                onClick={() => onPick(p.name)}
-              >
-                <span className="preset-title" id={`${id}-${p.name}-t`}>
-                  {p.title}
-                </span>
-                <span className="preset-caption" id={`${id}-${p.name}-c`}>
-                  {p.caption}
-                </span>
-                <span className="preset-name mono">{p.name}</span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <PresetList
+        presets={presets.filter((p) => p.kind !== 'trace')}
+        current={current}
+        onPick={onPick}
+        id={id}
+      />
+      {traces.length > 0 && (
+        <>
+          <h3 className="preset-group" id={`${id}-traces`}>
+            Real kernel traces
+          </h3>
+          <p className="preset-group-note">
+            Logs of the kvmmmu events of a real guest, replayed through the model: what the trace
+            does not say is inferred, and marked so.
+          </p>
+          <PresetList
+            presets={traces}
+            current={current}
+            onPick={onPick}
+            id={id}
+            labelledBy={`${id}-traces`}
+          />
+        </>
+      )}
       <div className="scenario-file">
         <label htmlFor={`${id}-file`}>Load scenario file</label>
         <input
@@ -85,5 +87,47 @@ export function ScenarioPicker({ presets, current, onPick, onLoadFile }: Scenari
         </p>
       )}
     </section>
+  );
+}
+
+function PresetList({
+  presets,
+  current,
+  onPick,
+  id,
+  labelledBy,
+}: {
+  presets: PresetSummary[];
+  current: string | null;
+  onPick(name: string): void;
+  id: string;
+  labelledBy?: string;
+}) {
+  return (
+    <ul className="preset-list" aria-labelledby={labelledBy}>
+      {presets.map((p) => {
+        const on = p.name === current;
+        return (
+          <li key={p.name}>
+            <button
+              type="button"
+              className={`preset${on ? ' current' : ''}`}
+              aria-pressed={on}
+              aria-labelledby={`${id}-${p.name}-t`}
+              aria-describedby={`${id}-${p.name}-c`}
+              onClick={() => onPick(p.name)}
+            >
+              <span className="preset-title" id={`${id}-${p.name}-t`}>
+                {p.title}
+              </span>
+              <span className="preset-caption" id={`${id}-${p.name}-c`}>
+                {p.caption}
+              </span>
+              <span className="preset-name mono">{p.name}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

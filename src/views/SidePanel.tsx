@@ -7,6 +7,7 @@ import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { OpComposer } from './OpComposer';
 import { ScenarioEditor } from './ScenarioEditor';
 import { StepList } from './StepList';
+import { TracePanel } from './TracePanel';
 
 export function SidePanel() {
   const editor = useVizStore((s) => s.editor);
@@ -48,6 +49,7 @@ export function SidePanel() {
         {step && step.op >= 0 && <OpCost cost={step.cost} />}
         <StepList />
       </section>
+      <TracePanel />
       <details className="composer-panel" open>
         <summary>Next operation</summary>
         <OpComposer onSubmit={onSubmit} />

@@ -4,6 +4,8 @@
  */
 import { useEffect, useRef } from 'react';
 import { useVizApi, useVizStore } from '../store/useVizStore';
+import { MARK_LABEL, stepMark } from './stepMarks';
+import './Trace.css';
 
 const SHOWN = 120;
 
@@ -25,18 +27,25 @@ export function StepList() {
   const shown = step.steps.slice(from, from + SHOWN);
   return (
     <ol className="step-list" aria-label="Micro-steps of this operation">
-      {shown.map((s) => (
-        <li
-          key={s.position}
-          ref={s.position === position ? current : undefined}
-          className={`depth-${s.depth}${s.position === position ? ' current' : ''}`}
-          aria-current={s.position === position ? 'step' : undefined}
-        >
-          <button type="button" onClick={() => goTo(s.position)}>
-            <span className="n">{s.position}</span> {s.caption}
-          </button>
-        </li>
-      ))}
+      {shown.map((s) => {
+        // A trace replay's inferred steps and checks of the kernel's numbers wear a badge.
+        const { mark, text } = stepMark(s.caption);
+        return (
+          <li
+            key={s.position}
+            ref={s.position === position ? current : undefined}
+            className={`depth-${s.depth}${s.position === position ? ' current' : ''}${mark ? ` mark-${mark}` : ''}`}
+            aria-current={s.position === position ? 'step' : undefined}
+          >
+            <button type="button" onClick={() => goTo(s.position)}>
+              <span className="n">{s.position}</span>{' '}
+              {mark && <span className={`step-badge mark-${mark}`}>{MARK_LABEL[mark]}</span>}
+              {mark ? ' ' : ''}
+              <span className="step-text">{text}</span>
+            </button>
+          </li>
+        );
+      })}
     </ol>
   );
 }

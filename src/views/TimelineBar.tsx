@@ -3,6 +3,9 @@
  * and "Step k / n" always in view. The keys are bound in App (←/→, Shift+←/→, Space, Home/End).
  */
 import { useVizApi, useVizStore } from '../store/useVizStore';
+import { SourceLine } from './SourceLine';
+import { stepMark } from './stepMarks';
+import { MarkerSelect, TimelineMarkers } from './TimelineMarkers';
 
 export function TimelineBar() {
   const info = useVizStore((s) => s.info);
@@ -89,23 +92,28 @@ export function TimelineBar() {
       </div>
       <Scrubber total={total} position={position} onChange={goTo} />
       <div className="tl-where">
-        <span className="tl-op" data-testid="op-label">
-          {step && step.op >= 0
-            ? `op ${step.op + 1}/${info?.ops ?? 0}: ${step.opLabel}`
-            : (step?.opLabel ?? '')}
-          {step && step.stepsInOp > 0 && (
-            <span className="muted">{`  · micro-step ${step.stepInOp} of ${step.stepsInOp}`}</span>
-          )}
-        </span>
-        <code className="tl-caption" data-testid="caption">
+        <div className="tl-where-head">
+          <span className="tl-op" data-testid="op-label">
+            {step && step.op >= 0
+              ? `op ${step.op + 1}/${info?.ops ?? 0}: ${step.opLabel}`
+              : (step?.opLabel ?? '')}
+            {step && step.stepsInOp > 0 && (
+              <span className="muted">{`  · micro-step ${step.stepInOp} of ${step.stepsInOp}`}</span>
+            )}
+          </span>
+          <MarkerSelect position={position} onSeek={goTo} />
+        </div>
+        <code
+          className={`tl-caption${step ? ` mark-${stepMark(step.caption).mark ?? 'none'}` : ''}`}
+          data-testid="caption"
+        >
           {step?.caption}
         </code>
+        {step?.source && <SourceLine source={step.source} />}
       </div>
     </section>
   );
 }
-
-const NO_MARKERS: { position: number; label: string }[] = [];
 
 function Scrubber({
   total,
@@ -116,7 +124,6 @@ function Scrubber({
   position: number;
   onChange(p: number): void;
 }) {
-  const markers = useVizStore((s) => s.info?.markers ?? NO_MARKERS);
   return (
     <div className="tl-scrubber">
       <input
@@ -127,20 +134,7 @@ function Scrubber({
         value={position}
         onChange={(e) => onChange(Number(e.target.value))}
       />
-      {markers.length > 0 && (
-        <div className="tl-markers" aria-hidden="true">
-          {markers.map((m) => (
-            <span
-              key={`${m.position}-${m.label}`}
-              className="tl-marker"
-              style={{ left: `${(100 * m.position) / Math.max(1, total)}%` }}
-              title={m.label}
-            >
-              {m.label}
-            </span>
-          ))}
-        </div>
-      )}
+      <TimelineMarkers total={total} position={position} onSeek={onChange} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { CacheView } from './CacheView';
 import { ChainToolbar } from './ChainToolbar';
 import { ChainView } from './ChainView';
 import { CompareSummary } from './CompareSummary';
+import { EraView } from './EraView';
 import { StatsPanel } from './StatsPanel';
 import { TreeView } from './tree/TreeView';
 
@@ -17,12 +18,14 @@ const TABS: { view: ViewName; label: string }[] = [
   { view: 'tree', label: 'Tree' },
   { view: 'caches', label: 'Caches' },
   { view: 'stats', label: 'Stats' },
+  { view: 'eras', label: 'Eras' },
 ];
 
 export function ViewPanel() {
   const view = useVizStore((s) => s.view);
   const snapshot = useVizStore((s) => s.snapshot);
-  const compare = useVizStore((s) => s.compare);
+  // The Eras view compares four eras itself: no second pane beside it.
+  const compare = useVizStore((s) => (view === 'eras' ? null : s.compare));
   const info = useVizStore((s) => s.info);
   const series = useVizStore((s) => s.series);
   const api = useVizApi();
@@ -144,6 +147,8 @@ function OneView({
           onSelect={(sel) => select(sel)}
         />
       );
+    case 'eras':
+      return <EraView />;
     case 'caches':
       return <CacheView caches={snapshot.caches} focus={snapshot.step.focus} />;
     case 'stats':

@@ -3,10 +3,13 @@
  * (Comlink) and gets view-sized snapshots back; the tree's entry grid is transferred, not copied.
  */
 import { expose, transfer } from 'comlink';
+import { ErasSession } from './erasSession';
 import { MmuSession, type CompareChange, type Source } from './mmuSession';
 import type { SnapshotOptions } from './snapshot';
 
 const session = new MmuSession();
+/** The Eras view's four replays of the loaded scenario, made when that view first asks. */
+const eras = new ErasSession(() => session.timeline);
 
 const api = {
   presets: () => session.presets(),
@@ -38,6 +41,16 @@ const api = {
     return r.ok ? transfer(r, [r.info.opStart.buffer]) : r;
   },
   scenarioText: () => session.scenarioText(),
+  loadEras: (onProgress?: (done: number, total: number) => void) => eras.load(onProgress),
+  erasSnapshot: (position: number) => {
+    const s = eras.snapshot(position);
+    return s
+      ? transfer(
+          s,
+          s.panes.flatMap((p) => [p.used.buffer, p.touched.buffer]),
+        )
+      : null;
+  },
 };
 
 export type MmuApi = typeof api;

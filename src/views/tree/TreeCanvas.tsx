@@ -6,7 +6,7 @@
 import { useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef } from 'react';
 import type { MouseEvent, Ref } from 'react';
 import type { Focus, TreeSnapshot } from '../../worker/viewTypes';
-import { bundleD, edgeD, highlightEdges } from './edgePaths';
+import { bundleD, edgeD, highlightEdges, inferredBlocks } from './edgePaths';
 import { buildAtlas, type GridAtlas } from './gridAtlas';
 import { paintTree, type EdgePaths, type PaintInput } from './paintTree';
 import { readPalette, type Palette } from './palette';
@@ -143,13 +143,24 @@ export function TreeCanvas(props: Props) {
 
 /** One Path2D per edge style: the canvas strokes each with a single call. */
 function edgePaths(layout: TreeLayout): EdgePaths {
-  const of = (kind: string) =>
-    new Path2D(
+  const of = (keep: (e: TreeLayout['edges'][number]) => boolean) =>
+    new Path2D(layout.edges.filter(keep).map(edgeD).join(''));
+  const dashed = inferredBlocks(layout);
+  const bundlesOf = (inferred: boolean) =>
+    layout.blocks
+      .filter((_, i) => dashed.has(i) === inferred)
+      .map((b) => bundleD(b, layout))
+      .join('');
+  return {
+    tree: of((e) => e.kind === 'tree' && !e.inferred),
+    shared: of((e) => e.kind === 'shared' && !e.inferred),
+    bundles: new Path2D(bundlesOf(false)),
+    // Links a trace replay inferred, drawn dash-dot whatever their kind (TreeSvg.css).
+    inferred: new Path2D(
       layout.edges
-        .filter((e) => e.kind === kind)
+        .filter((e) => e.inferred && e.kind !== 'block')
         .map(edgeD)
-        .join(''),
-    );
-  const bundles = new Path2D(layout.blocks.map((b) => bundleD(b, layout)).join(''));
-  return { tree: of('tree'), shared: of('shared'), bundles };
+        .join('') + bundlesOf(true),
+    ),
+  };
 }

@@ -1,5 +1,8 @@
-/** What the colours and marks mean, in the chain view's legend style. */
-export function TreeLegend() {
+/**
+ * What the colours and marks mean, in the chain view's legend style; "inferred link" when a
+ * trace replay placed links the trace does not show.
+ */
+export function TreeLegend({ inferred = false }: { inferred?: boolean }) {
   return (
     <p className="tree-legend" aria-hidden="true">
       <span>
@@ -25,6 +28,14 @@ export function TreeLegend() {
       <span>
         <span className="key ring-selected" /> selected
       </span>
+      {inferred && (
+        <span className="legend-inferred">
+          <svg className="key-line" width="26" height="8" viewBox="0 0 26 8">
+            <path d="M0 4H26" />
+          </svg>{' '}
+          inferred link
+        </span>
+      )}
     </p>
   );
 }

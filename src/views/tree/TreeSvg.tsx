@@ -4,7 +4,14 @@
  * the text of TreeSvg.css passed in so the file carries its own colours.
  */
 import type { TreeSnapshot, Focus } from '../../worker/viewTypes';
-import { bundleD, bundleLabel, bundleLabelAt, edgeD, highlightEdges } from './edgePaths';
+import {
+  bundleD,
+  bundleLabel,
+  bundleLabelAt,
+  edgeD,
+  highlightEdges,
+  inferredBlocks,
+} from './edgePaths';
 import { PITCH, type TreeLayout } from './treeLayout';
 import { SvgPage } from './SvgPage';
 
@@ -26,6 +33,7 @@ export function TreeScene(props: TreeSceneProps) {
   const { tree, layout, focus = NO_FOCUS, selected = null, idPrefix = 'tree' } = props;
   const patternId = `${idPrefix}-cell-gaps`;
   const lit = highlightEdges(layout, focus, selected);
+  const dashedBlocks = inferredBlocks(layout);
   return (
     <g className="tree-scene">
       <defs>
@@ -38,14 +46,17 @@ export function TreeScene(props: TreeSceneProps) {
           e.kind === 'block' ? null : (
             <path
               key={`${e.parent}:${e.index}`}
-              className={`edge ${e.kind}`}
+              className={`edge ${e.kind}${e.inferred ? ' inferred' : ''}`}
               d={edgeD(e)}
               data-edge={`${e.parent}:${e.index}:${e.child}`}
             />
           ),
         )}
-        {layout.blocks.map((b) => (
-          <g key={`b${b.parent}:${b.first}`} className="bundle">
+        {layout.blocks.map((b, i) => (
+          <g
+            key={`b${b.parent}:${b.first}`}
+            className={dashedBlocks.has(i) ? 'bundle inferred' : 'bundle'}
+          >
             <path d={bundleD(b, layout)} />
             <text x={bundleLabelAt(b)[0]} y={bundleLabelAt(b)[1]}>
               {bundleLabel(b)}

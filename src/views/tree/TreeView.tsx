@@ -200,7 +200,7 @@ export function TreeView({ tree, focus, selected, onSelect, mode = 'auto' }: Tre
         {describe(tree, focus.page, focus.index, 'This step')}
         {describe(tree, selected?.page, selected?.index, 'Selected')}
       </p>
-      <TreeLegend />
+      <TreeLegend inferred={tree.edges.some((e) => e.inferred)} />
     </div>
   );
 }

@@ -65,3 +65,24 @@ export function highlightEdges(
     selected: selected ? pick(selected.page, selected.index) : [],
   };
 }
+
+/**
+ * Blocks holding a link a trace replay inferred (their bundle is drawn dashed, as those links
+ * would be one by one), by index into layout.blocks.
+ */
+export function inferredBlocks(layout: TreeLayout): Set<number> {
+  const out = new Set<number>();
+  if (!layout.edges.some((e) => e.inferred && e.kind === 'block')) return out;
+  layout.blocks.forEach((b, i) => {
+    const hit = layout.edges.some(
+      (e) =>
+        e.inferred &&
+        e.kind === 'block' &&
+        e.parent === b.parent &&
+        e.index >= b.first &&
+        e.index <= b.last,
+    );
+    if (hit) out.add(i);
+  });
+  return out;
+}

@@ -29,6 +29,8 @@ export interface EdgePaths {
   tree: Path2D;
   shared: Path2D;
   bundles: Path2D;
+  /** Links a trace replay inferred (any kind), dash-dot. */
+  inferred: Path2D;
 }
 
 export interface PaintInput {
@@ -78,6 +80,8 @@ export function paintTree(ctx: CanvasRenderingContext2D, p: PaintInput, v: View)
   ctx.stroke(p.edges.bundles);
   ctx.setLineDash([4 * px, 3 * px]);
   ctx.stroke(p.edges.shared);
+  ctx.setLineDash([7 * px, 3 * px, 1.5 * px, 3 * px]);
+  ctx.stroke(p.edges.inferred);
   ctx.setLineDash([]);
 
   const text = k >= 0.55;

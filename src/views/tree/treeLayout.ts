@@ -59,6 +59,8 @@ export interface EdgeLine {
   y2: number;
   /** tree: drawn one by one; block: into a block (drawn as its bundle); shared: a second parent. */
   kind: 'tree' | 'block' | 'shared';
+  /** A trace replay placed this link by inference (TreeEdge.inferred): drawn dashed. */
+  inferred?: boolean;
 }
 
 export interface BlockBox {

@@ -1,0 +1,181 @@
+/**
+ * What a replayed kernel trace says beyond the timeline: the file and the settings it ran under
+ * (each given, seen in the trace, or assumed), where the kernel's own numbers were checked
+ * against the model's (each check a link to its step), every contradiction (a link to the step
+ * that found it; none is the replay agreeing with the kernel), and what the replay had to infer.
+ * Shown beside the views whenever the timeline is a trace.
+ */
+import type { TraceInfo, TraceSetting } from '../worker/viewTypes';
+import { useVizApi, useVizStore } from '../store/useVizStore';
+import './Trace.css';
+
+/** The kinds of inference (src/model/traceReplay.ts), in words: one, many. */
+const KIND_WORDS: Record<string, [string, string]> = {
+  memslot: ['memslot (the trace names none)', 'memslots (the trace names none)'],
+  root: ['root', 'roots'],
+  link: [
+    'link between shadow pages (non-leaf SPTEs are not traced)',
+    'links between shadow pages (non-leaf SPTEs are not traced)',
+  ],
+  frame: ['frame of a shadow page', 'frames of shadow pages'],
+  topup: ['cache top-up', 'cache top-ups'],
+  role: ['page role', 'page roles'],
+  split: ['huge page split', 'huge page splits'],
+  sync: ['unsync page sync', 'unsync page syncs'],
+  'tdp-free': ['TDP MMU page free', 'TDP MMU page frees'],
+};
+
+/** Contradictions listed (a broken replay can find thousands; the first ones say what broke). */
+const SHOWN = 200;
+const fmt = (n: number) => n.toLocaleString('en');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+export function TracePanel() {
+  const trace = useVizStore((s) => s.info?.trace);
+  const position = useVizStore((s) => s.position);
+  const api = useVizApi();
+  if (!trace) return null;
+  const { goTo } = api.getState();
+  const matched = trace.usedPages.filter((u) => u.kernel === u.model).length;
+  const n = trace.contradictions.length;
+  return (
+    <details className="trace-panel" id="trace-panel" open data-testid="trace-panel">
+      <summary>
+        Trace <span className="trace-file mono">{trace.file}</span>{' '}
+        <span className={n ? 'trace-verdict bad' : 'trace-verdict ok'}>
+          {n ? plural(n, 'contradiction') : 'agrees'}
+        </span>
+      </summary>
+      <dl className="trace-settings">
+        <Setting name="kernel" s={trace.kernel} show={(v) => v} />
+        <Setting name="TDP" s={trace.tdp} show={(v) => (v ? 'on' : 'off')} />
+        <Setting name="TDP MMU" s={trace.tdpMmu} show={(v) => (v ? 'on' : 'off')} />
+      </dl>
+      <p className="trace-lines">
+        {plural(trace.lines, 'line')} read
+        {trace.stoppedBeforeLine !== null && (
+          <>
+            {' '}
+            · <strong>opened the part before line {trace.stoppedBeforeLine}</strong>
+          </>
+        )}
+        {trace.lost.gaps > 0 && (
+          <>
+            {' '}
+            · the ring buffer lost {plural(trace.lost.events, 'event')} in{' '}
+            {plural(trace.lost.gaps, 'gap')}
+          </>
+        )}
+      </p>
+
+      <h3>The kernel&apos;s numbers</h3>
+      {trace.usedPages.length === 0 ? (
+        <p className="muted trace-note">
+          No kvm_mmu_zap_all_fast in this trace: nothing prints used_pages to check against.
+        </p>
+      ) : (
+        <ul className="trace-links" aria-label="used_pages checks">
+          {trace.usedPages.map((u) => (
+            <li key={u.line}>
+              <button
+                type="button"
+                className={u.kernel === u.model ? 'trace-link' : 'trace-link bad'}
+                aria-current={u.position === position ? 'step' : undefined}
+                onClick={() => goTo(u.position)}
+              >
+                <span className="trace-ln">line {u.line}</span>: kvm_mmu_zap_all_fast used_pages{' '}
+                {u.kernel} (kernel) {u.kernel === u.model ? '=' : '≠'} {u.model} (model)
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>Contradictions</h3>
+      {n === 0 ? (
+        <p className="trace-agrees" data-testid="no-contradictions">
+          The replay agrees with the kernel&apos;s own numbers:{' '}
+          {plural(matched, 'used-pages check')} matched, no contradiction.
+        </p>
+      ) : (
+        <ul className="trace-links" aria-label="Contradictions">
+          {trace.contradictions.slice(0, SHOWN).map((c, i) => (
+            <li key={i}>
+              <button
+                type="button"
+                className="trace-link bad"
+                aria-current={c.position === position ? 'step' : undefined}
+                onClick={() => goTo(c.position)}
+              >
+                <span className="trace-ln">line {c.line}</span>: {c.message}
+              </button>
+            </li>
+          ))}
+          {n > SHOWN && <li className="muted">and {fmt(n - SHOWN)} more</li>}
+        </ul>
+      )}
+
+      <h3>Inferred</h3>
+      <Inferences inferences={trace.inferences} />
+    </details>
+  );
+}
+
+/** In the header's line about the timeline: the verdict, and a way to the panel. */
+export function TraceVerdict() {
+  const trace = useVizStore((s) => s.info?.trace);
+  if (!trace) return null;
+  const n = trace.contradictions.length;
+  const show = () => {
+    const panel = document.getElementById('trace-panel');
+    if (!(panel instanceof HTMLDetailsElement)) return;
+    panel.open = true;
+    panel.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    panel.querySelector('summary')?.focus({ preventScroll: true });
+  };
+  return (
+    <button type="button" className={n ? 'trace-jump bad' : 'trace-jump'} onClick={show}>
+      {n ? `trace: ${plural(n, 'contradiction')}` : "trace: agrees with the kernel's numbers"}
+    </button>
+  );
+}
+
+function Setting<T>({ name, s, show }: { name: string; s: TraceSetting<T>; show(v: T): string }) {
+  return (
+    <div className={`trace-setting how-${s.how}`}>
+      <dt>{name}</dt>
+      <dd>
+        <strong>{show(s.value)}</strong> — <span className="trace-how">{s.how}</span>: {s.why}
+      </dd>
+    </div>
+  );
+}
+
+function Inferences({ inferences }: { inferences: TraceInfo['inferences'] }) {
+  const kinds = Object.entries(inferences.byKind)
+    .filter(([, k]) => k > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return (
+    <>
+      <p className="trace-note">
+        {inferences.total === 0
+          ? 'Nothing: every step is in the trace.'
+          : `${plural(inferences.total, 'step')} the trace does not show, put in from the kernel's code paths:`}
+      </p>
+      {kinds.length > 0 && (
+        <ul className="trace-kinds">
+          {kinds.map(([kind, count]) => (
+            <li key={kind}>
+              <span className="mono">{fmt(count)}</span>{' '}
+              {KIND_WORDS[kind]?.[count === 1 ? 0 : 1] ?? kind}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="trace-note muted">
+        Inferred steps are marked <span className="step-badge mark-inferred">inferred</span> in the
+        step list, and inferred links are dashed in the tree.
+      </p>
+    </>
+  );
+}
