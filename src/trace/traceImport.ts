@@ -22,6 +22,8 @@ export interface ImportOptions {
   kernel?: KernelVersion;
   tdp?: boolean;
   tdpMmu?: boolean;
+  /** Who gave them, for the `why` of each setting (default: the CLI's flags). */
+  givenBy?: string;
 }
 
 /** A setting, and whether the user gave it, the trace showed it, or the importer assumed it. */
@@ -43,7 +45,7 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
     /(?:old_spte|new_spte|old|new) (?:0x)?8000000000000000\b|\|0x[0-9a-f]{9,}/.test(head);
   const oldEmpty = /kvm_tdp_mmu_spte_changed: .*(?:old_spte|new_spte) (?:0|5a0)\b/.test(head);
   const kernel: Setting<KernelVersion> = given.kernel
-    ? { value: given.kernel, how: 'given', why: '--kernel' }
+    ? { value: given.kernel, how: 'given', why: given.givenBy ?? '--kernel' }
     : bit63Empty
       ? {
           value: '6.12',
@@ -57,7 +59,7 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
   const root = /kvm_mmu_get_page: sp gen \d+ gfn [0-9a-f]+ l[45] \d-byte q\d( direct)?/.exec(head);
   const tdp: Setting<boolean> =
     given.tdp !== undefined
-      ? { value: given.tdp, how: 'given', why: '--tdp' }
+      ? { value: given.tdp, how: 'given', why: given.givenBy ?? '--tdp' }
       : tdpMmuSeen
         ? {
             value: true,
@@ -73,7 +75,7 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
           : { value: true, how: 'assumed', why: 'no root page in the first MiB' };
   const tdpMmu: Setting<boolean> =
     given.tdpMmu !== undefined
-      ? { value: given.tdpMmu, how: 'given', why: '--tdp-mmu' }
+      ? { value: given.tdpMmu, how: 'given', why: given.givenBy ?? '--tdp-mmu' }
       : tdpMmuSeen
         ? { value: true, how: 'seen', why: 'kvm_tdp_mmu_spte_changed events' }
         : tdp.value

@@ -174,11 +174,16 @@ export class MmuSession {
   ): Promise<LoadResult> {
     const req =
       'trace' in source
-        ? { ...source }
+        ? { givenBy: 'the page', ...source }
         : await tracePresetRequest((source as { preset: string }).preset);
     if (!req)
       return { ok: false, problems: [{ path: '(preset)', message: 'no such trace preset' }] };
-    if (source.kernel) req.kernel = source.kernel;
+    if (source.kernel && source.kernel !== req.kernel) {
+      req.kernel = source.kernel;
+      // The kernel picker chose it; the rest is still what the preset (or nobody) gave.
+      if (!('trace' in source))
+        req.givenBy = "the preset (the run's meta.txt); the kernel: the picker";
+    }
     this.cancelRequested = false;
     try {
       const r = await loadTrace(req, { onProgress, cancelled: () => this.cancelRequested });

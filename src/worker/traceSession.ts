@@ -22,6 +22,8 @@ export interface TraceRequest {
   tdp?: boolean;
   tdpMmu?: boolean;
   stopBeforeLine?: number;
+  /** Who gave kernel/tdp/tdpMmu (a preset: its trace's meta.txt). */
+  givenBy?: string;
 }
 
 export type TraceLoad =
@@ -48,6 +50,7 @@ export async function tracePresetRequest(name: string): Promise<TraceRequest | n
     kernel: p.kernel,
     tdp: p.tdp,
     tdpMmu: p.tdpMmu,
+    givenBy: "the preset (the run's meta.txt)",
   };
 }
 
