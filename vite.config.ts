@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type LogLevel, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -24,8 +25,40 @@ function alsoBuildEmbed(): Plugin {
   };
 }
 
+/**
+ * The shared real traces (test/traces/linux-<k>/<workload>/trace.txt.gz) served as
+ * traces/linux-<k>/<workload>.txt.gz: copied into the app's build, and served by the dev server.
+ * Fetched by the worker at run time, not imported: an import would inline 1.4 MB of gzip into the
+ * embed's worker chunk (library builds inline every asset).
+ */
+function traceAssets(): Plugin {
+  const root = fileURLToPath(new URL('./test/traces/', import.meta.url));
+  const files = () =>
+    ['linux-6.1', 'linux-6.12'].flatMap((k) =>
+      readdirSync(root + k).map((w) => ({
+        url: `traces/${k}/${w}.txt.gz`,
+        path: `${root}${k}/${w}/trace.txt.gz`,
+      })),
+    );
+  return {
+    name: 'kvm-mmu-viz:trace-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const f = files().find((x) => req.url === '/' + x.url);
+        if (!f) return next();
+        res.setHeader('Content-Type', 'application/gzip');
+        res.end(readFileSync(f.path));
+      });
+    },
+    generateBundle() {
+      for (const f of files())
+        this.emitFile({ type: 'asset', fileName: f.url, source: readFileSync(f.path) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), alsoBuildEmbed()],
+  plugins: [react(), alsoBuildEmbed(), traceAssets()],
   worker: { format: 'es' },
   server: { port: 5173, strictPort: false },
   // A sandboxed iframe (opaque origin, "null") fetches embed.html's module scripts in CORS mode:

@@ -83,9 +83,11 @@ test('a trace from the file chooser: markers, the used_pages check, no contradic
 
   // Inferred steps wear their badge in the step list: the faults after phase 2 top up caches
   // the trace does not show.
+  const atCheck = await position(page);
   await markers
     .getByRole('button', { name: /^Go to marker: realtrace: guest phase 2 done/ })
     .click();
+  await expect.poll(() => position(page)).not.toBe(atCheck);
   const inferred = page.locator('.step-list li.mark-inferred');
   for (let i = 0; i < 20 && (await inferred.count()) === 0; i++) {
     const before = await position(page);

@@ -29,19 +29,15 @@ export interface TraceRequest {
 export type TraceLoad =
   { ok: true; timeline: Timeline } | { ok: false; line: number | null; message: string };
 
-/** The shared traces, bundled as assets: `trace-6.1-shadow-alias` -> its URL. */
-const TRACE_URLS = import.meta.glob('../../test/traces/linux-*/*/trace.txt.gz', {
-  query: '?url',
-  import: 'default',
-  eager: true,
-}) as Record<string, string>;
-
 /** A trace preset as a request: its file fetched, its kernel and parameters as its meta.txt has them. */
 export async function tracePresetRequest(name: string): Promise<TraceRequest | null> {
   const p = tracePresetByName(name);
   if (!p) return null;
-  const url = TRACE_URLS[`../../test/traces/linux-${p.kernel}/${p.workload}/trace.txt.gz`];
-  if (!url) throw new Error(`trace preset ${name}: its file was not bundled`);
+  // Served beside the app (vite.config.ts, traceAssets), fetched when asked for.
+  const url = new URL(
+    `${import.meta.env.BASE_URL}traces/linux-${p.kernel}/${p.workload}.txt.gz`,
+    self.location.href,
+  );
   const res = await fetch(url);
   if (!res.ok) throw new Error(`trace preset ${name}: ${res.status} ${res.statusText}`);
   return {
