@@ -9,6 +9,11 @@
  * its line, never smoothed over. The TDP MMU's events are in tdpMmuReplay.ts.
  */
 import type { FaultContext, KernelEvent, PrintedPage, Spte64 } from './kernelEvents';
+
+type PrintedRole = Pick<
+  PrintedPage,
+  'level' | 'has4ByteGpte' | 'quadrant' | 'direct' | 'access' | 'eferNx' | 'adDisabled'
+>;
 import { sptePfn } from './kernelEvents';
 import { makeRole, type KvmMmuPageRole } from './mmuPageRole';
 import { sptepOf, sptepPage, type KvmMmuPage } from './mmuPage';
@@ -218,17 +223,7 @@ export function ensureMemslot(x: Replay, gfn: number, fn: MmuFn): void {
 
 /** Does `sp` carry what the kernel printed of a page (gfn and the printed role bits)? */
 export function matchesPrinted(sp: KvmMmuPage, p: PrintedPage): boolean {
-  const r = sp.role;
-  return (
-    sp.gfn === p.gfn &&
-    r.level === p.level &&
-    r.has4ByteGpte === p.has4ByteGpte &&
-    r.quadrant === p.quadrant &&
-    r.direct === p.direct &&
-    r.access === p.access &&
-    r.eferNx === p.eferNx &&
-    r.adDisabled === p.adDisabled
-  );
+  return sp.gfn === p.gfn && samePrinted(sp.role, p);
 }
 
 /** The page an event names: live (or, for `zapped`, invalid roots still held), best match first. */
@@ -560,7 +555,8 @@ function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
   const { vm, r } = x;
   const what = `gfn ${hex(p.gfn)} level ${p.level}`;
   const fn: MmuFn = unsync ? 'kvm_unsync_page' : 'kvm_sync_page';
-  if (!unsync && r.lastZapped && samePrinted(r.lastZapped, p)) {
+  const z = r.lastZapped;
+  if (!unsync && z && z.gfn === p.gfn && samePrinted(z, p)) {
     vm.rec?.push({
       k: 'note',
       fn: 'kvm_mmu_prepare_zap_page',
@@ -590,10 +586,11 @@ function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
   return `page ${sp.id} (${what}) ${unsync ? 'unsync' : 'synced'}`;
 }
 
-function samePrinted(a: PrintedPage, b: PrintedPage): boolean {
+/** The role bits KVM_MMU_PAGE_PRINTK prints agree (the gfn is the caller's to compare). */
+function samePrinted(a: PrintedRole, b: PrintedRole): boolean {
   return (
-    a.gfn === b.gfn &&
     a.level === b.level &&
+    a.has4ByteGpte === b.has4ByteGpte &&
     a.direct === b.direct &&
     a.access === b.access &&
     a.quadrant === b.quadrant &&

@@ -27,6 +27,13 @@ const nestedSplit = (capacity: 'min+40' | '2xmin'): ScenarioInput => ({
   ],
 });
 
+/** Shadow paging and one large memslot: where a guest's processes share pages through its tables. */
+const FORK_WORLD = {
+  format: 'kvm-mmu-scenario/1' as const,
+  options: { tdp: false, tdpMmu: false },
+  vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
+};
+
 export const PRESETS: Preset[] = [
   {
     name: 'nested-split-1g',
@@ -51,9 +58,7 @@ export const PRESETS: Preset[] = [
       "Under shadow paging, every guest process that maps a shared page adds one SPTE to that gfn's rmap. " +
       'With tail_count (141705b78381, v6.4) a count reads the head descriptor only; with spte_count it walks all 72 descriptors. Then every other child exits: spte_count keeps 72 half-empty descriptors, tail_count packs the 500 survivors into 36.',
     scenario: {
-      format: 'kvm-mmu-scenario/1',
-      options: { tdp: false, tdpMmu: false },
-      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
+      ...FORK_WORLD,
       ops: [
         { op: 'fork', gfn: 0x400, count: 1000 },
         { op: 'rmap_count', gfn: 0x400 },
@@ -71,9 +76,7 @@ export const PRESETS: Preset[] = [
       'Half the children exit and 500 new ones fill the holes, where add before v6.4 counts only the descriptors it walks. ' +
       'Then step the two single forks: the 1,001st add returns 996 in 2.6.37 (its full last descriptor left out), 1,000 elsewhere; the 1,002nd returns 1,001 > RMAP_RECYCLE_THRESHOLD in every era, and the rmap is zapped.',
     scenario: {
-      format: 'kvm-mmu-scenario/1',
-      options: { tdp: false, tdpMmu: false },
-      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1, nMaxMmuPages: 8192 },
+      ...FORK_WORLD,
       ops: [
         { op: 'fork', gfn: 0x400, count: 1000 },
         { op: 'rmap_count', gfn: 0x400 },

@@ -10,15 +10,7 @@ export async function parseWebStream(
   stream: ReadableStream<Uint8Array>,
   parser: TraceParser,
 ): Promise<TraceSummary> {
-  const bytes = await sniffGzip(stream);
-  // The DOM types give both transforms a BufferSource writable side; a Uint8Array is one.
-  const raw = bytes.gzip
-    ? bytes.stream.pipeThrough(
-        new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
-      )
-    : bytes.stream;
-  const decode = new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>;
-  const reader = raw.pipeThrough(decode).getReader();
+  const reader = (await textOf(stream)).getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -31,6 +23,18 @@ export async function parseWebStream(
     throw e;
   }
   return parser.end();
+}
+
+/** The stream's text: gunzipped when it starts with the gzip magic (1f 8b), then decoded. */
+async function textOf(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<string>> {
+  const bytes = await sniffGzip(stream);
+  // The DOM types give both transforms a BufferSource writable side; a Uint8Array is one.
+  const raw = bytes.gzip
+    ? bytes.stream.pipeThrough(
+        new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
+      )
+    : bytes.stream;
+  return raw.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>);
 }
 
 /** Looks at the first chunk, then hands back a stream that still starts with it. */
@@ -65,15 +69,7 @@ export async function readWebStreamHead(
   stream: ReadableStream<Uint8Array>,
   chars: number,
 ): Promise<string> {
-  const bytes = await sniffGzip(stream);
-  const raw = bytes.gzip
-    ? bytes.stream.pipeThrough(
-        new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
-      )
-    : bytes.stream;
-  const reader = raw
-    .pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>)
-    .getReader();
+  const reader = (await textOf(stream)).getReader();
   let head = '';
   try {
     while (head.length < chars) {
