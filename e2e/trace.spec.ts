@@ -35,6 +35,8 @@ test('a trace from the file chooser: markers, the used_pages check, no contradic
   await expect(stepPos(page)).toHaveText(AT_END);
   const total = await position(page);
   expect(total).toBeGreaterThan(13_000);
+  // Kernel events are not a scenario document: no JSON editor for them.
+  await expect(page.getByText('Scenario as JSON')).toHaveCount(0);
 
   // The VMM's tracing_mark_write lines on the scrubber, "realtrace: " dropped there.
   const markers = page.getByTestId('timeline-markers');

@@ -12,6 +12,8 @@ import { TracePanel } from './TracePanel';
 export function SidePanel() {
   const editor = useVizStore((s) => s.editor);
   const step = useVizStore((s) => s.snapshot?.step);
+  // A replayed trace is kernel events, not a scenario document: there is no JSON to edit.
+  const isTrace = useVizStore((s) => s.info?.trace !== undefined);
   const api = useVizApi();
   const { append, load, editScenario, closeEditor } = api.getState();
 
@@ -54,18 +56,20 @@ export function SidePanel() {
         <summary>Next operation</summary>
         <OpComposer onSubmit={onSubmit} />
       </details>
-      <details
-        className="editor-panel"
-        open={editor !== null}
-        onToggle={(e) =>
-          e.currentTarget.open ? editor === null && void editScenario() : closeEditor()
-        }
-      >
-        <summary>Scenario as JSON</summary>
-        {editor && (
-          <ScenarioEditor text={editor.text} initialErrors={editor.errors} onApply={onApply} />
-        )}
-      </details>
+      {!isTrace && (
+        <details
+          className="editor-panel"
+          open={editor !== null}
+          onToggle={(e) =>
+            e.currentTarget.open ? editor === null && void editScenario() : closeEditor()
+          }
+        >
+          <summary>Scenario as JSON</summary>
+          {editor && (
+            <ScenarioEditor text={editor.text} initialErrors={editor.errors} onApply={onApply} />
+          )}
+        </details>
+      )}
     </aside>
   );
 }
