@@ -2,6 +2,7 @@
  * The two ways the model refuses. Both are thrown before any state changes (KvmBugError) or
  * mean the model itself is wrong (InvariantError); callers at the edges turn them into messages.
  */
+import { hex } from './hex';
 
 /** What the kernel would hit BUG() / KVM_BUG_ON_DATA_CORRUPTION on. The model refuses instead. */
 export class KvmBugError extends Error {
@@ -29,6 +30,4 @@ export class InvariantError extends Error {
 }
 
 /** Formats an SPTE pointer the way the kernel prints pointers. */
-export function fmtPtr(p: number): string {
-  return '0x' + p.toString(16);
-}
+export const fmtPtr = hex;

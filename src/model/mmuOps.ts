@@ -19,6 +19,7 @@ import type { KernelOptions } from './kernelOptions';
 import { Kvm, type VmConfig } from './vm';
 import { writeProtectGfn } from './writeProtect';
 import { zapGfnRange, zapPage } from './zap';
+import { hex } from './hex';
 
 export interface FaultOp {
   op: 'fault';
@@ -370,8 +371,6 @@ const OP_ENTRY: Record<MmuOp['op'], MmuFn> = {
   kernel_event: 'trace',
 };
 
-const hex = (n: number) => '0x' + n.toString(16);
-
 /** A short label for an op: the timeline's and the scrubber's name for it. */
 export function opLabel(op: MmuOp): string {
   switch (op.op) {
@@ -415,7 +414,7 @@ function onScratchHead<T>(w: MmuWorld, head: number, run: () => T): T {
     return run();
   } catch (e) {
     if (!(e instanceof KvmBugError)) throw e;
-    const ptr = `0x${e.spte.toString(16)}`;
+    const ptr = hex(e.spte);
     const message = e.message
       .replace(/rmap head (\d+)/g, (_, h: string) => `rmap head ${Number(h) - w.scratchBase}`)
       .replace(ptr, `s${e.spte / 8 - 1} (${ptr})`);

@@ -6,8 +6,8 @@ import type { MmuStep } from './mmuEvents';
 import { accessText, roleOfWord } from './mmuPageRole';
 import { spteBitsText } from './spte';
 import { captionOf } from './stepCaption';
+import { hex } from './hex';
 
-const hex = (n: number) => '0x' + n.toString(16);
 const LEVEL_NAME: Record<number, string> = { 1: '4K', 2: '2M', 3: '1G' };
 
 /** `nameOf` names an SPTE pointer ("page 3[17]" in a VM, "s5" for free-standing heads). */

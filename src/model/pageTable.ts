@@ -43,6 +43,7 @@ import {
   SPTE_DIRTY,
   SPTE_EXEC,
   SPTE_HUGE,
+  SPTE_LINK_FLAGS,
   SPTE_PRESENT,
   SPTE_USER,
   SPTE_WRITABLE,
@@ -354,15 +355,7 @@ export function linkShadowPage(
       flushAll(vm, 'link_shadow_page');
     }
   }
-  setSpte(
-    vm,
-    sp,
-    i,
-    SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
-    child.id,
-    child.gfn,
-    'link_shadow_page',
-  );
+  setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, child.gfn, 'link_shadow_page');
   vm.rec?.push({ k: 'link', fn: 'link_shadow_page', page: sp.id, index: i, child: child.id });
   addParentPte(vm, cache, child, sp, i);
 }
@@ -412,15 +405,7 @@ function tdpMmuMap(vm: Kvm, root: KvmMmuPage, req: FaultRequest): KvmMmuPage {
       const gfn = req.gfn - (req.gfn % pagesPerEntry(level));
       child = vm.newPage(gfn, kvmMmuChildRole(sp.role, true, ACC_ALL), false, true);
       vm.stats.pagesCreated++;
-      setSpte(
-        vm,
-        sp,
-        i,
-        SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
-        child.id,
-        gfn,
-        'link_shadow_page',
-      );
+      setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, gfn, 'link_shadow_page');
     }
     sp = child;
   }

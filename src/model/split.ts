@@ -10,17 +10,16 @@ import { ACC_EXEC_MASK, ACC_USER_MASK, ACC_WRITE_MASK, kvmMmuChildRole } from '.
 import { getShadowPage } from './pageTable';
 import { rmapSptes } from './rmap';
 import {
+  isLastSpte,
+  isPresent,
+  pagesPerEntry,
   KVM_MAX_HUGEPAGE_LEVEL,
   SPTE_ENT_PER_PAGE,
   SPTE_EXEC,
   SPTE_HUGE,
-  SPTE_PRESENT,
+  SPTE_LINK_FLAGS,
   SPTE_USER,
   SPTE_WRITABLE,
-  SPTE_ACCESSED,
-  isLastSpte,
-  isPresent,
-  pagesPerEntry,
 } from './spte';
 import { sptepIndex, sptepPage } from './mmuPage';
 import {
@@ -222,15 +221,7 @@ function shadowMmuSplitHugePage(vm: Kvm, huge: KvmMmuPage, hi: number, r: SplitR
     dropLeaf(vm, huge, hi, 'drop_large_spte');
     if (flush) flushGfn(vm, gfn, huge.level, 'drop_large_spte');
   }
-  setSpte(
-    vm,
-    huge,
-    hi,
-    SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
-    sp.id,
-    gfn,
-    'shadow_mmu_split_huge_page',
-  );
+  setSpte(vm, huge, hi, SPTE_LINK_FLAGS, sp.id, gfn, 'shadow_mmu_split_huge_page');
   vm.rec?.push({
     k: 'link',
     fn: 'shadow_mmu_split_huge_page',
@@ -271,15 +262,7 @@ function tdpMmuTrySplit(vm: Kvm, slot: Memslot, targetLevel: number, r: SplitRep
             'tdp_mmu_split_huge_page',
           );
         }
-        setSpte(
-          vm,
-          sp,
-          i,
-          SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED,
-          child.id,
-          gfn,
-          'tdp_mmu_split_huge_page',
-        );
+        setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, gfn, 'tdp_mmu_split_huge_page');
         r.tdpMmu.split++;
         r.tdpMmu.newPages++;
         if (child.level === 1) r.tdpMmu.newLeafSptes += SPTE_ENT_PER_PAGE;

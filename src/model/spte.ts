@@ -13,6 +13,9 @@ export const SPTE_HUGE = 1 << 6;
 /** An MMIO SPTE: not present, caches the gfn for emulation. */
 export const SPTE_MMIO = 1 << 7;
 
+/** What a non-leaf link carries: present, and every permission left to the level below. */
+export const SPTE_LINK_FLAGS = SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED;
+
 /** Entries per page table (SPTE_ENT_PER_PAGE). */
 export const SPTE_ENT_PER_PAGE = 512;
 export const PT64_LEVEL_BITS = 9;

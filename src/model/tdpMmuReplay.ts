@@ -15,12 +15,8 @@ import {
   isPresent,
   pagesPerEntry,
   spteIndex,
-  SPTE_ACCESSED,
   SPTE_ENT_PER_PAGE,
-  SPTE_EXEC,
-  SPTE_PRESENT,
-  SPTE_USER,
-  SPTE_WRITABLE,
+  SPTE_LINK_FLAGS,
 } from './spte';
 import {
   agree,
@@ -31,9 +27,7 @@ import {
   setFrame,
   type Replay,
 } from './traceReplay';
-
-const hex = (n: number) => '0x' + n.toString(16);
-const LINK_FLAGS = SPTE_PRESENT | SPTE_WRITABLE | SPTE_USER | SPTE_EXEC | SPTE_ACCESSED;
+import { hex } from './hex';
 
 export function tdpMmuGetPage(
   x: Replay,
@@ -208,7 +202,7 @@ function link(
       `page ${child.id} was filled with the 512 pieces of the huge SPTE before this link`,
     );
   }
-  setSpte(vm, sp, i, LINK_FLAGS, child.id, child.gfn, 'handle_changed_spte');
+  setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, child.gfn, 'handle_changed_spte');
   vm.rec?.push({ k: 'link', fn: 'handle_changed_spte', page: sp.id, index: i, child: child.id });
   return `page ${sp.id}[${i}] → TDP MMU page ${child.id} (frame ${hex(pfn)})`;
 }

@@ -43,6 +43,7 @@ import {
 import { replayTdpMmuEvent, tdpMmuGetPage, tdpMmuZap } from './tdpMmuReplay';
 import type { Kvm } from './vm';
 import { commitZapPage, prepareZapPage } from './zap';
+import { hex } from './hex';
 
 export interface Contradiction {
   line: number;
@@ -159,8 +160,6 @@ export function infer(x: Replay, fn: MmuFn, kind: InferenceKind, text: string): 
   if (x.r.inferences.length < KEEP_INFERENCES) x.r.inferences.push({ line: x.line, kind, text });
   x.vm.rec?.push({ k: 'infer', fn, text });
 }
-
-const hex = (n: number) => '0x' + n.toString(16);
 
 /** Applies one kernel event; returns the op's summary. Never throws on a disagreement. */
 export function replayKernelEvent(vm: Kvm, r: TraceReplay, e: KernelEvent): string {

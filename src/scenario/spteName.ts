@@ -11,7 +11,7 @@ export const sptePtr = (n: number): number => (n + 1) * 8;
 
 export const spteName = (ptr: number): string => `s${ptr / 8 - 1}`;
 
-export const hex = (v: number): string => '0x' + v.toString(16);
+export { hex } from '../model/hex';
 
 /** "30" or "s30" → 30; anything else is an error message for the form. */
 export function parseSpte(text: string): { n: number } | { error: string } {

@@ -25,6 +25,7 @@ import type {
   StatsSnapshot,
   StepView,
 } from './viewTypes';
+import { hex } from '../model/hex';
 
 export interface SnapshotOptions {
   chain: ChainSelection;
@@ -33,7 +34,6 @@ export interface SnapshotOptions {
 }
 
 const LEVEL_NAME: Record<number, string> = { 1: '4K', 2: '2M', 3: '1G' };
-const hex = (n: number) => '0x' + n.toString(16);
 
 const pageEntry = (p: number) => `page ${sptepPage(p)}[${sptepIndex(p)}]`;
 

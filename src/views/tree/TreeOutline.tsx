@@ -5,7 +5,7 @@
  * would only be a long scroll.
  */
 import type { TreeSnapshot } from '../../worker/viewTypes';
-import { hex } from './pageText';
+import { hex } from '../../scenario/spteName';
 import type { PageBox, TreeLayout } from './treeLayout';
 
 const LIST_MAX = 16;

@@ -3,14 +3,11 @@
  * disagree. Names follow the kernel: role.direct, role.guest_mode, tdp_mmu_page, unsync,
  * root_count; levels also get the x86 table names learners know.
  */
+import { hex } from '../../scenario/spteName';
 import type { TreePage } from '../../worker/viewTypes';
 import { ENTRY_EMPTY, ENTRY_HUGE, ENTRY_LEAF, ENTRY_LINK } from '../../worker/viewTypes';
 
 const TABLE_NAMES: Record<number, string> = { 1: 'PT', 2: 'PD', 3: 'PDPT', 4: 'PML4', 5: 'PML5' };
-
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
 
 export interface PageLines {
   /** "L2 gfn 0x40000" */
