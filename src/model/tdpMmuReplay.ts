@@ -23,7 +23,7 @@ import {
   contradict,
   freePages,
   infer,
-  leafFlags,
+  flagsOfSpte,
   setFrame,
   type Replay,
 } from './traceReplay';
@@ -137,15 +137,7 @@ export function replayTdpMmuEvent(
   if (newPresent) {
     const pfn = sptePfn(e.new);
     if (!isPresent(cur)) vm.stats.leafSptesSet++;
-    setSpte(
-      vm,
-      sp,
-      i,
-      leafFlags(e.new, e.level, (e.new.lo & 2) !== 0, (e.new.hi & 0x80000000) === 0, null),
-      pfn,
-      e.gfn,
-      'handle_changed_spte',
-    );
+    setSpte(vm, sp, i, flagsOfSpte(e.new, e.level), pfn, e.gfn, 'handle_changed_spte');
     return `${where} = pfn ${hex(pfn)} (TDP MMU leaf)`;
   }
   if (isPresent(spteFlags(vm, sp, i))) clearSpte(vm, sp, i, 'handle_changed_spte');
@@ -184,7 +176,7 @@ function link(
     // tdp_mmu_split_huge_page fills the new table before linking it; those writes are not traced.
     const base = sptePfn(old);
     const step = pagesPerEntry(level - 1);
-    const flags = leafFlags(old, level - 1, (old.lo & 2) !== 0, (old.hi & 0x80000000) === 0, null);
+    const flags = flagsOfSpte(old, level - 1);
     for (let k = 0; k < SPTE_ENT_PER_PAGE; k++)
       setSpte(
         vm,

@@ -25,7 +25,7 @@ import {
   mmuTopupMemoryCaches,
   vcpuPageCaches,
 } from './pageTable';
-import { childOf, entryGfn, setSpte as setModelSpte, spteFlags } from './sptes';
+import { childOf, entryGfn, setSpte as setModelSpte, spteFlags, spteTarget } from './sptes';
 import {
   isLastSpte,
   isPresent,
@@ -392,18 +392,19 @@ function getPage(x: Replay, p: PrintedPage, created: boolean, fault: FaultContex
   return `${created ? 'new' : 'existing'} page ${sp.id}: ${what}, linked from page ${parent.sp.id}[${parent.index}]`;
 }
 
-/** The model's SPTE bits for a leaf the kernel wrote (AMD NPT / x86 PTE format). */
-export function leafFlags(
+/**
+ * The model's SPTE bits for a leaf the kernel wrote (AMD NPT / x86 PTE format: W bit 1, U bit 2,
+ * NX bit 63). `printed` gives W/X/U where the trace printed them (kvm_mmu_set_spte's "rwxu").
+ */
+export function flagsOfSpte(
   s: Spte64,
   level: number,
-  w: boolean,
-  x: boolean,
-  u: boolean | null,
+  printed: { w?: boolean; x?: boolean; u?: boolean | null } = {},
 ): number {
   let f = SPTE_PRESENT;
-  if (w) f |= SPTE_WRITABLE;
-  if (u ?? (s.lo & 4) !== 0) f |= SPTE_USER;
-  if (x) f |= SPTE_EXEC;
+  if (printed.w ?? (s.lo & 2) !== 0) f |= SPTE_WRITABLE;
+  if (printed.u ?? (s.lo & 4) !== 0) f |= SPTE_USER;
+  if (printed.x ?? (s.hi & 0x80000000) === 0) f |= SPTE_EXEC;
   if (s.lo & 0x20) f |= SPTE_ACCESSED;
   if (s.lo & 0x40) f |= SPTE_DIRTY;
   if (level > 1 && s.lo & 0x80) f |= SPTE_HUGE;
@@ -484,12 +485,11 @@ function setSpte(x: Replay, e: Extract<KernelEvent, { ev: 'set_spte' }>): string
         `${where} maps gfn ${hex(g)} in a direct page, the kernel wrote gfn ${hex(e.gfn)} there`,
       );
   }
-  const flags = leafFlags(e.spte, e.level, e.w, e.x, e.u);
+  const flags = flagsOfSpte(e.spte, e.level, e);
   const pfn = sptePfn(e.spte);
   if (sp.tdpMmuPage) {
     // The TDP MMU traced this write as kvm_tdp_mmu_spte_changed already: check it is there.
-    const ok =
-      isPresent(spteFlags(vm, sp, index)) && vm.spt.target[vm.spt.find(sp.id, index)] === pfn;
+    const ok = isPresent(spteFlags(vm, sp, index)) && spteTarget(vm, sp, index) === pfn;
     if (ok)
       agree(
         x,
@@ -616,15 +616,10 @@ function fastPageFault(x: Replay, page: number, old: Spte64, now: Spte64): strin
       const f = spteFlags(vm, sp, i);
       if (!isPresent(f)) break;
       if (isLastSpte(f, sp.level)) {
-        if (vm.spt.target[vm.spt.find(sp.id, i)] !== pfn) break;
-        const g = vm.spt.gfn[vm.spt.find(sp.id, i)]!;
-        const flags = leafFlags(
-          now,
-          sp.level,
-          (now.lo & 2) !== 0,
-          (f & SPTE_EXEC) !== 0,
-          (now.lo & 4) !== 0,
-        );
+        if (spteTarget(vm, sp, i) !== pfn) break;
+        const g = entryGfn(vm, sp, i);
+        // The fix changes W/A/D only: execute stays as the model had it.
+        const flags = flagsOfSpte(now, sp.level, { x: (f & SPTE_EXEC) !== 0 });
         setModelSpte(vm, sp, i, flags, pfn, g, 'fast_page_fault');
         return `page ${sp.id}[${i}] fixed in place: ${spteBitsText(f)} → ${spteBitsText(flags)}`;
       }
