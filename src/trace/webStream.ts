@@ -8,7 +8,7 @@ import type { TraceParser, TraceSummary } from './traceParser';
 /** Reads the stream to its end, gunzipping it when it starts with the gzip magic (1f 8b). */
 export async function parseWebStream(
   stream: ReadableStream<Uint8Array>,
-  parser: TraceParser,
+  parser: Pick<TraceParser, 'push' | 'end'>,
 ): Promise<TraceSummary> {
   const reader = (await textOf(stream)).getReader();
   try {
@@ -62,25 +62,4 @@ async function sniffGzip(
     },
   });
   return { gzip, stream: again };
-}
-
-/** The first `chars` of a stream's text (gunzipped when it is gzip); the rest is not read. */
-export async function readWebStreamHead(
-  stream: ReadableStream<Uint8Array>,
-  chars: number,
-): Promise<string> {
-  const reader = (await textOf(stream)).getReader();
-  let head = '';
-  try {
-    while (head.length < chars) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      head += value;
-    }
-  } catch {
-    // A stream that fails early is read again by the parse, which reports where and why.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return head.slice(0, chars);
 }

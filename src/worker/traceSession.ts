@@ -1,7 +1,7 @@
 /**
- * Opening a kernel trace in the worker: read its first MiB to tell the kernel and KVM's
- * parameters, stream the whole file through the parser (never one string: a File's stream,
- * gunzipped natively), turn each model-changing event into a `kernel_event` op, and replay those
+ * Opening a kernel trace in the worker: stream the whole file through the parser once (never one
+ * string: a File's stream, gunzipped natively), turn each model-changing event into a
+ * `kernel_event` op, tell the kernel and KVM's parameters from its first MiB, and replay the ops
  * as a timeline. The raw text of each op's line is kept for the step view; what the replay checked
  * and inferred becomes the timeline's TraceInfo.
  */
@@ -12,7 +12,7 @@ import type { Scenario } from '../scenario/schema';
 import { TraceParseError } from '../trace/traceErrors';
 import { TraceParser } from '../trace/traceParser';
 import { sniffTrace, SNIFF_BYTES, TraceImport, type ImportSettings } from '../trace/traceImport';
-import { parseWebStream, readWebStreamHead } from '../trace/webStream';
+import { parseWebStream } from '../trace/webStream';
 import { Timeline, type LoadHooks } from './timeline';
 
 export interface TraceRequest {
@@ -51,7 +51,6 @@ export async function tracePresetRequest(name: string): Promise<TraceRequest | n
 }
 
 export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promise<TraceLoad> {
-  const settings = sniffTrace(await readWebStreamHead(req.trace.stream(), SNIFF_BYTES), req);
   const ops: MmuOp[] = [];
   const texts: string[] = [];
   const stop = req.stopBeforeLine ?? Infinity;
@@ -61,9 +60,19 @@ export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promi
     texts.push(text ?? '');
   }, true);
   const parser = new TraceParser(imp.handlers);
+  // The events are replayed only once the file is read: its first MiB, kept on the way, tells
+  // the kernel and parameters (one read of the file, not two).
+  let head = '';
+  const reading = {
+    push(chunk: string) {
+      if (head.length < SNIFF_BYTES) head += chunk;
+      parser.push(chunk);
+    },
+    end: () => parser.end(),
+  };
   let lines: number;
   try {
-    lines = (await parseWebStream(req.trace.stream(), parser)).lines;
+    lines = (await parseWebStream(req.trace.stream(), reading)).lines;
   } catch (e) {
     if (!(e instanceof TraceParseError))
       return { ok: false, line: null, message: `${req.name}: could not be read (${String(e)})` };
@@ -72,7 +81,7 @@ export async function loadTrace(req: TraceRequest, hooks: LoadHooks = {}): Promi
   }
   const input: TraceInput = {
     file: req.name,
-    settings,
+    settings: sniffTrace(head.slice(0, SNIFF_BYTES), req),
     ops,
     texts,
     markers: imp.markers.filter((m) => m.line < stop),
