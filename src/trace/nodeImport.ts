@@ -1,12 +1,11 @@
 /**
- * Importing a trace file in Node: read its first MiB to tell the kernel and parameters, then
- * stream the whole file through the parser into the model, one kernel event at a time. Nothing
- * is kept per event: memory follows the model's state, not the file's size.
+ * Importing a trace file in Node: one pass through the parser into the model. The events of the
+ * first MiB wait until that MiB has told the kernel and parameters, then everything replays as it
+ * is read: memory follows the model's state, not the file's size.
  */
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import type { KernelEvent } from '../model/kernelEvents';
 import { MmuWorld, replayEvent } from '../model/mmuOps';
-import { parseTraceFile } from './nodeStream';
+import { readTraceFile } from './nodeStream';
 import {
   importKernelOptions,
   importSummary,
@@ -14,46 +13,47 @@ import {
   SNIFF_BYTES,
   TraceImport,
   type ImportOptions,
+  type ImportSettings,
   type ImportSummary,
 } from './traceImport';
-
-/** The first `bytes` of a trace's text (gunzipped when it is gzip). */
-export async function readTraceHead(path: string, bytes = SNIFF_BYTES): Promise<string> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 16 });
-  const first: Buffer = await new Promise((resolve, reject) => {
-    raw.once('readable', () => resolve((raw.read(2) as Buffer | null) ?? Buffer.alloc(0)));
-    raw.once('error', reject);
-  });
-  raw.unshift(first);
-  const gzip = first.length === 2 && first[0] === 0x1f && first[1] === 0x8b;
-  const text = gzip ? raw.pipe(createGunzip()) : raw;
-  let head = '';
-  try {
-    text.setEncoding('utf8');
-    for await (const chunk of text) {
-      head += chunk as string;
-      if (head.length >= bytes) break;
-    }
-  } finally {
-    raw.destroy();
-    text.destroy();
-  }
-  return head.slice(0, bytes);
-}
+import { TraceParser } from './traceParser';
 
 /** Replays a trace file through a fresh model; throws TraceParseError on a malformed line. */
 export async function importTraceFile(
   path: string,
   given: ImportOptions = {},
 ): Promise<{ summary: ImportSummary; world: MmuWorld }> {
-  const settings = sniffTrace(await readTraceHead(path), given);
-  const world = new MmuWorld(
-    { memslots: [], vcpus: 1, rmapHeads: 0 },
-    importKernelOptions(settings),
-  );
+  let head = '';
+  let started: { world: MmuWorld; settings: ImportSettings } | null = null;
+  const waiting: KernelEvent[] = [];
+  const start = () => {
+    const settings = sniffTrace(head.slice(0, SNIFF_BYTES), given);
+    const world = new MmuWorld(
+      { memslots: [], vcpus: 1, rmapHeads: 0 },
+      importKernelOptions(settings),
+    );
+    for (const ev of waiting) replayEvent(world, ev);
+    waiting.length = 0;
+    return { world, settings };
+  };
   const imp = new TraceImport((ev) => {
-    replayEvent(world, ev);
+    if (started) replayEvent(started.world, ev);
+    else waiting.push(ev);
   });
-  const parsed = await parseTraceFile(path, imp.handlers);
+  const parser = new TraceParser(imp.handlers);
+  const parsed = await readTraceFile(path, {
+    push(chunk) {
+      parser.push(chunk);
+      if (started) return;
+      head += chunk;
+      if (head.length >= SNIFF_BYTES) started = start();
+    },
+    end() {
+      const s = parser.end();
+      started ??= start();
+      return s;
+    },
+  });
+  const { world, settings } = started ?? start();
   return { summary: importSummary(world, parsed, imp, settings), world };
 }

@@ -12,7 +12,7 @@ import { TraceParser, type TraceHandlers, type TraceSummary } from './traceParse
 /** Reads `input` to its end into `parser`; `gzip` says whether to gunzip it first. */
 export async function parseNodeStream(
   input: Readable,
-  parser: TraceParser,
+  parser: Pick<TraceParser, 'push' | 'end'>,
   gzip: boolean,
 ): Promise<TraceSummary> {
   // pipeline (not pipe) so that a read or gunzip error ends the loop below instead of hanging it.
@@ -26,9 +26,14 @@ export async function parseNodeStream(
 }
 
 /** A trace file, gzipped or not (told by its first two bytes, not its name). */
-export async function parseTraceFile(
+export function parseTraceFile(path: string, handlers: TraceHandlers = {}): Promise<TraceSummary> {
+  return readTraceFile(path, new TraceParser(handlers));
+}
+
+/** The same, into any parser-shaped sink (one that also looks at the text on its way). */
+export async function readTraceFile(
   path: string,
-  handlers: TraceHandlers = {},
+  parser: Pick<TraceParser, 'push' | 'end'>,
 ): Promise<TraceSummary> {
   const fh = await open(path, 'r');
   let gzip: boolean;
@@ -39,9 +44,5 @@ export async function parseTraceFile(
     await fh.close();
   }
   // 1 MiB reads: a trace of a GB is read in a thousand chunks, not sixteen thousand.
-  return parseNodeStream(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
-    new TraceParser(handlers),
-    gzip,
-  );
+  return parseNodeStream(createReadStream(path, { highWaterMark: 1 << 20 }), parser, gzip);
 }
