@@ -16,7 +16,7 @@ import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '
 import { formatPath } from '../scenario/schema';
 import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
-import { Cancelled, Timeline } from './timeline';
+import { Cancelled, Timeline, type LoadHooks } from './timeline';
 import { loadTrace, replayTrace, tracePresetRequest } from './traceSession';
 import { TRACE_PRESETS, tracePresetByName } from '../scenario/tracePresets';
 import type { Snapshot, TimelineInfo, TimelineSeries } from './viewTypes';
@@ -116,12 +116,21 @@ export class MmuSession {
     if ('loaded' in source) return this.rerun(source.kernel, onProgress);
     const parsed = parse(source);
     if (!parsed.ok) return parsed;
+    return this.install((hooks) => Timeline.load(parsed.scenario, parsed.name, hooks), onProgress);
+  }
+
+  /**
+   * Builds a timeline and, once it is whole, puts it in place of the loaded one (and of any
+   * comparison). A failure or a cancel changes nothing.
+   */
+  private async install(
+    build: (hooks: LoadHooks) => Promise<Timeline | LoadResult>,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LoadResult> {
     this.cancelRequested = false;
     try {
-      const t = await Timeline.load(parsed.scenario, parsed.name, {
-        onProgress,
-        cancelled: () => this.cancelRequested,
-      });
+      const t = await build({ onProgress, cancelled: () => this.cancelRequested });
+      if (!(t instanceof Timeline)) return t;
       this.timeline = t;
       this.compare = null;
       this.compareOptions = null;
@@ -133,38 +142,22 @@ export class MmuSession {
   }
 
   /** The loaded timeline's ops again, as `kernel` (a trace keeps its parameters and lines). */
-  private async rerun(
+  private rerun(
     kernel: KernelVersion | undefined,
     onProgress?: (done: number, total: number) => void,
   ): Promise<LoadResult> {
     const t = this.need();
-    this.cancelRequested = false;
-    const hooks = { onProgress, cancelled: () => this.cancelRequested };
-    try {
-      let next: Timeline;
+    return this.install((hooks) => {
       if (t.traceInput) {
         const k = kernel ?? t.traceInput.settings.kernel.value;
         const settings = {
           ...t.traceInput.settings,
           kernel: { value: k, how: 'given' as const, why: 'the kernel picker' },
         };
-        next = await replayTrace({ ...t.traceInput, settings }, hooks);
-      } else {
-        const scenario = {
-          ...t.scenario,
-          ops: t.ops as Scenario['ops'],
-          kernel: kernel ?? t.scenario.kernel,
-        };
-        next = await Timeline.load(scenario, t.name, hooks);
+        return replayTrace({ ...t.traceInput, settings }, hooks);
       }
-      this.timeline = next;
-      this.compare = null;
-      this.compareOptions = null;
-      return { ok: true, info: next.info() };
-    } catch (e) {
-      if (e instanceof Cancelled) return { ok: false, cancelled: true };
-      throw e;
-    }
+      return Timeline.load(scenarioAs(t, { kernel }), t.name, hooks);
+    }, onProgress);
   }
 
   /** A trace file or trace preset; a trace that does not parse changes nothing. */
@@ -184,26 +177,13 @@ export class MmuSession {
       if (!('trace' in source))
         req.givenBy = "the preset (the run's meta.txt); the kernel: the picker";
     }
-    this.cancelRequested = false;
-    try {
-      const r = await loadTrace(req, { onProgress, cancelled: () => this.cancelRequested });
-      if (!r.ok) {
-        const at = r.line === null ? {} : { traceLine: r.line };
-        return {
-          ok: false,
-          problems: [
-            { path: r.line === null ? '(trace)' : `line ${r.line}`, message: r.message, ...at },
-          ],
-        };
-      }
-      this.timeline = r.timeline;
-      this.compare = null;
-      this.compareOptions = null;
-      return { ok: true, info: r.timeline.info() };
-    } catch (e) {
-      if (e instanceof Cancelled) return { ok: false, cancelled: true };
-      throw e;
-    }
+    return this.install(async (hooks): Promise<Timeline | LoadResult> => {
+      const r = await loadTrace(req, hooks);
+      if (r.ok) return r.timeline;
+      const at = r.line === null ? {} : { traceLine: r.line };
+      const path = r.line === null ? '(trace)' : `line ${r.line}`;
+      return { ok: false, problems: [{ path, message: r.message, ...at }] };
+    }, onProgress);
   }
 
   series(compare = false): TimelineSeries | null {
@@ -241,14 +221,7 @@ export class MmuSession {
    */
   async loadCompare(change: CompareChange): Promise<TimelineInfo> {
     const t = this.need();
-    const { kernel, ...options } = change;
-    const scenario: Scenario = {
-      ...t.scenario,
-      kernel: kernel ?? t.scenario.kernel,
-      options: { ...t.scenario.options, ...options },
-      ops: t.ops as Scenario['ops'],
-    };
-    this.compare = await Timeline.load(scenario, `${t.name} (${describe(change)})`);
+    this.compare = await Timeline.load(scenarioAs(t, change), `${t.name} (${describe(change)})`);
     this.compareOptions = change;
     return this.compare.info();
   }
@@ -292,6 +265,17 @@ export class MmuSession {
     if (!this.timeline) throw new Error('no scenario loaded');
     return this.timeline;
   }
+}
+
+/** The loaded timeline's ops (appended ones too) as a scenario, under another kernel or options. */
+function scenarioAs(t: Timeline, change: CompareChange): Scenario {
+  const { kernel, ...options } = change;
+  return {
+    ...t.scenario,
+    kernel: kernel ?? t.scenario.kernel,
+    options: { ...t.scenario.options, ...options },
+    ops: t.ops as Scenario['ops'],
+  };
 }
 
 /** Ops appended after loading are in the timeline, not yet in its scenario. */
