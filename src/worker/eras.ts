@@ -52,11 +52,7 @@ export class EraRun {
 
 /** The scenario as era `era` runs it (the ops the main timeline holds, appended ones included). */
 export function eraScenario(main: Timeline, era: PteListVariantName): Scenario {
-  return {
-    ...main.scenario,
-    options: { ...main.scenario.options, rmap: era, addReturnLegacy: null },
-    ops: main.ops.slice() as Scenario['ops'],
-  };
+  return main.scenarioAs({ rmap: era, addReturnLegacy: null });
 }
 
 export class EraSet {

@@ -156,7 +156,7 @@ export class MmuSession {
         };
         return replayTrace({ ...t.traceInput, settings }, hooks);
       }
-      return Timeline.load(scenarioAs(t, { kernel }), t.name, hooks);
+      return Timeline.load(t.scenarioAs({ kernel }), t.name, hooks);
     }, onProgress);
   }
 
@@ -221,7 +221,7 @@ export class MmuSession {
    */
   async loadCompare(change: CompareChange): Promise<TimelineInfo> {
     const t = this.need();
-    this.compare = await Timeline.load(scenarioAs(t, change), `${t.name} (${describe(change)})`);
+    this.compare = await Timeline.load(t.scenarioAs(change), `${t.name} (${describe(change)})`);
     this.compareOptions = change;
     return this.compare.info();
   }
@@ -265,17 +265,6 @@ export class MmuSession {
     if (!this.timeline) throw new Error('no scenario loaded');
     return this.timeline;
   }
-}
-
-/** The loaded timeline's ops (appended ones too) as a scenario, under another kernel or options. */
-function scenarioAs(t: Timeline, change: CompareChange): Scenario {
-  const { kernel, ...options } = change;
-  return {
-    ...t.scenario,
-    kernel: kernel ?? t.scenario.kernel,
-    options: { ...t.scenario.options, ...options },
-    ops: t.ops as Scenario['ops'],
-  };
 }
 
 /** Ops appended after loading are in the timeline, not yet in its scenario. */

@@ -10,6 +10,8 @@ import { MmuRecorder, Paused, type MmuStep } from '../model/mmuEvents';
 import { applyMmuOp, opLabel, type MmuOp, type MmuOpResult, type MmuWorld } from '../model/mmuOps';
 import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from '../model/mmuPage';
 import { buildWorld } from '../scenario/runScenario';
+import type { KernelOptions } from '../model/kernelOptions';
+import type { KernelVersion } from '../model/kernelVersions';
 import type { Scenario } from '../scenario/schema';
 import type { TraceInput } from './traceSession';
 import type { TimelineInfo, TimelineSeries, TraceInfo } from './viewTypes';
@@ -97,6 +99,17 @@ export class Timeline {
     }
     hooks.onProgress?.(scenario.ops.length, scenario.ops.length);
     return t;
+  }
+
+  /** Its ops (appended ones too) as a scenario, under another kernel and/or options. */
+  scenarioAs(change: Partial<KernelOptions> & { kernel?: KernelVersion } = {}): Scenario {
+    const { kernel, ...options } = change;
+    return {
+      ...this.scenario,
+      kernel: kernel ?? this.scenario.kernel,
+      options: { ...this.scenario.options, ...options },
+      ops: this.ops.slice() as Scenario['ops'],
+    };
   }
 
   /** The world after the last op (read only: appended ops run on it). */
