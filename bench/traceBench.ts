@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { KernelEvent } from '../src/model/kernelEvents';
+import type { KernelEvent } from '../src/trace/replay/kernelEvents';
 import { MmuWorld, replayEvent } from '../src/model/mmuOps';
+import { installTraceReplay, traceStateOf } from '../src/trace/replay/replayKernelEvent';
 import { TraceImport } from '../src/trace/traceImport';
 import { TraceParser } from '../src/trace/traceParser';
 import { measure, type BenchResult } from './measure';
@@ -71,7 +72,7 @@ function replayBenches(): BenchResult[] {
       for (const c of input.chunks) p.push(c);
       p.end();
       replayed = imp.ops;
-      contradictions = world.trace?.contradictions.length ?? 0;
+      contradictions = traceStateOf(world)?.contradictions.length ?? 0;
       return world;
     });
     if (contradictions > 0) throw new Error(`${name}: ${contradictions} contradictions`);
@@ -101,8 +102,10 @@ function replayBenches(): BenchResult[] {
 
 function newWorld(trace: string): MmuWorld {
   const shadow = trace.includes('shadow-alias');
-  return new MmuWorld(
+  const world = new MmuWorld(
     { memslots: [], vcpus: 1, rmapHeads: 0 },
     { rmap: 'spte_count', tdp: !shadow, tdpMmu: false },
   );
+  installTraceReplay(world);
+  return world;
 }

@@ -4,8 +4,6 @@
  * BUG() on, or cannot happen) throws KvmBugError before anything changes.
  */
 import { KvmBugError } from './errors';
-import { kernelEventLabel, type KernelEvent } from './kernelEvents';
-import { replayKernelEvent, TraceReplay } from './traceReplay';
 import { GuestTables } from './guest';
 import { MmuRecorder, type MmuFn, type MmuStep } from './mmuEvents';
 import { guestPteClear, kvmMmuPageFault, type FaultKind } from './pageTable';
@@ -57,8 +55,23 @@ export type MmuOp =
   | { op: 'shrink'; nrToScan?: number }
   /** pte_list_count on the rmap of (gfn, level): what a count costs in this era. */
   | { op: 'rmap_count'; gfn: number; level?: number }
-  /** One event of a real kernel's trace, replayed (traceReplay.ts). */
-  | { op: 'kernel_event'; ev: KernelEvent };
+  /** One event of a real kernel's trace, replayed by the world's EventReplayer (src/trace/replay). */
+  | { op: 'kernel_event'; ev: RecordedEvent };
+
+/** An event a real kernel recorded (a trace line): the model knows only its line. */
+export interface RecordedEvent {
+  readonly line: number;
+}
+
+/**
+ * Drives the model from recorded events. The model does not know trace formats: the replay
+ * (src/trace/replay) implements this, calling the model's own functions for each event.
+ */
+export interface EventReplayer {
+  replay(vm: Kvm, ev: RecordedEvent): string;
+  label(ev: RecordedEvent): string;
+  clone(): EventReplayer;
+}
 
 /** What an op changed, from the VM's counters before and after. */
 export interface MmuOpCost {
@@ -103,8 +116,8 @@ export class MmuWorld {
   readonly scratchBase: number;
   readonly scratchHeads: number;
   private nextAs = 1;
-  /** A trace replay's state, once a kernel event has run. */
-  trace: TraceReplay | null = null;
+  /** What replays `kernel_event` ops (a trace's replay state), set by whoever loads a trace. */
+  trace: EventReplayer | null = null;
 
   constructor(config: WorldConfig, opts: Partial<KernelOptions> = {}) {
     this.vm = new Kvm(config, opts);
@@ -176,7 +189,7 @@ export function applyMmuOp(
     descsFreed: vm.lists.descsFreed,
   };
   vm.rec = opts.recorder ?? (opts.record ? new MmuRecorder() : null);
-  vm.rec?.push({ k: 'op', fn: OP_ENTRY[op.op], text: opLabel(op) });
+  vm.rec?.push({ k: 'op', fn: OP_ENTRY[op.op], text: opLabel(op, w.trace) });
   try {
     const out = run(w, op);
     const s = vm.stats;
@@ -204,9 +217,14 @@ export function applyMmuOp(
  * One kernel event without recording or costs: the importer's and the benchmark's fast path
  * (applyMmuOp's per-op cost figures cost more than the replay of most events).
  */
-export function replayEvent(w: MmuWorld, ev: KernelEvent): void {
+export function replayEvent(w: MmuWorld, ev: RecordedEvent): void {
   w.vm.opIndex++;
-  replayKernelEvent(w.vm, (w.trace ??= new TraceReplay()), ev);
+  replayerOf(w).replay(w.vm, ev);
+}
+
+function replayerOf(w: MmuWorld): EventReplayer {
+  if (!w.trace) throw refuse('a kernel event needs a trace replayer (none was installed)');
+  return w.trace;
 }
 
 type Outcome = Omit<MmuOpResult, 'cost' | 'steps'>;
@@ -344,7 +362,7 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       };
     }
     case 'kernel_event':
-      return { summary: replayKernelEvent(vm, (w.trace ??= new TraceReplay()), op.ev) };
+      return { summary: replayerOf(w).replay(vm, op.ev) };
     case 'shrink': {
       const r = mmuShrinkScan(vm, op.nrToScan);
       return { summary: `${r.how}: ${r.pagesZapped} page(s), ${r.bytesFreed} bytes` };
@@ -372,7 +390,7 @@ const OP_ENTRY: Record<MmuOp['op'], MmuFn> = {
 };
 
 /** A short label for an op: the timeline's and the scrubber's name for it. */
-export function opLabel(op: MmuOp): string {
+export function opLabel(op: MmuOp, replayer: EventReplayer | null = null): string {
   switch (op.op) {
     case 'add':
     case 'remove':
@@ -404,7 +422,7 @@ export function opLabel(op: MmuOp): string {
     case 'rmap_count':
       return `count rmap of gfn ${hex(op.gfn)}`;
     case 'kernel_event':
-      return `line ${op.ev.line}: ${kernelEventLabel(op.ev)}`;
+      return `line ${op.ev.line}: ${replayer?.label(op.ev) ?? 'kernel event'}`;
   }
 }
 

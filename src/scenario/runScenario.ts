@@ -25,6 +25,7 @@ import {
   unmodelled,
   type DatedBehaviour,
 } from '../model/kernelVersions';
+import { installTraceReplay } from '../trace/replay/replayKernelEvent';
 import type { Scenario } from './schema';
 
 export interface OpError {
@@ -46,7 +47,10 @@ export function scenarioOptions(s: Scenario): Partial<KernelOptions> {
 }
 
 export function buildWorld(s: Scenario): MmuWorld {
-  return new MmuWorld(s.vm, scenarioOptions(s));
+  const world = new MmuWorld(s.vm, scenarioOptions(s));
+  // A replayed trace's ops are kernel events: the world replays them through a trace replay.
+  if ((s.ops[0] as MmuOp | undefined)?.op === 'kernel_event') installTraceReplay(world);
+  return world;
 }
 
 export function runScenario(

@@ -7,7 +7,7 @@
  * context only; mark_mmio_spte names its SPTE by a hashed pointer only, so it is counted, not
  * replayed.
  */
-import type { FaultContext, KernelEvent, PrintedPage } from '../model/kernelEvents';
+import type { FaultContext, KernelEvent, PrintedPage } from './replay/kernelEvents';
 import type { TraceEvent, TraceEventOf } from './mmutraceFormats';
 
 /** The PTE of a guest table points at the next table's frame unless it maps a huge page (PS). */

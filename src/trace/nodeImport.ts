@@ -3,7 +3,8 @@
  * first MiB wait until that MiB has told the kernel and parameters, then everything replays as it
  * is read: memory follows the model's state, not the file's size.
  */
-import type { KernelEvent } from '../model/kernelEvents';
+import type { KernelEvent } from './replay/kernelEvents';
+import { installTraceReplay } from './replay/replayKernelEvent';
 import { MmuWorld, replayEvent } from '../model/mmuOps';
 import { readTraceFile } from './nodeStream';
 import {
@@ -32,6 +33,7 @@ export async function importTraceFile(
       { memslots: [], vcpus: 1, rmapHeads: 0 },
       importKernelOptions(settings),
     );
+    installTraceReplay(world);
     for (const ev of waiting) replayEvent(world, ev);
     waiting.length = 0;
     return { world, settings };

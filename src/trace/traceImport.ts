@@ -5,13 +5,14 @@
  * the worker's traceSession.ts).
  */
 import { isKernelVersion, optionsForKernel, type KernelVersion } from '../model/kernelVersions';
-import type { KernelEvent } from '../model/kernelEvents';
+import type { KernelEvent } from './replay/kernelEvents';
 import type { KernelOptions } from '../model/kernelOptions';
 import type { MmuWorld } from '../model/mmuOps';
 import { rmapReport } from '../model/accounting';
 import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE } from '../model/spte';
 import { spteFlags } from '../model/sptes';
-import { TraceReplay } from '../model/traceReplay';
+import { TraceReplay } from './replay/replayState';
+import { traceStateOf } from './replay/replayKernelEvent';
 import { KernelEventsOf } from './kernelEventsOf';
 import type { TraceGap, TraceHandlers, TraceMarker, TraceSummary } from './traceParser';
 
@@ -178,7 +179,7 @@ export function importSummary(
   settings: ImportSettings,
 ): ImportSummary {
   const vm = world.vm;
-  const r = world.trace ?? new TraceReplay();
+  const r = traceStateOf(world) ?? new TraceReplay();
   const events: Record<string, number> = {};
   for (const [name, n] of Object.entries(parsed.counts))
     if (!(name in parsed.skipped)) events[name] = n;

@@ -14,6 +14,7 @@ import { pteListCountQuiet } from '../model/rmapStats';
 import { spteName } from '../scenario/spteName';
 import { frameOf, variantInfo } from './chainFrame';
 import type { PositionState, Timeline } from './timeline';
+import { traceStateOf } from '../trace/replay/replayKernelEvent';
 import { treeSnapshot } from './treeSnapshot';
 import type {
   CacheInfo,
@@ -56,7 +57,7 @@ export function buildSnapshot(
     step,
     chain: chainSnapshot(st, opts.chain, step.focus),
     tree: opts.tree
-      ? treeSnapshot(st.world.vm, st.world.vm.opIndex, undefined, st.world.trace?.inferredLinks)
+      ? treeSnapshot(st.world.vm, st.world.vm.opIndex, undefined, traceStateOf(st.world)?.inferredLinks)
       : { pages: [], entries: new Uint8Array(0), edges: [], roots: [] },
     caches: caches(st.world),
     stats: stats(st.world),

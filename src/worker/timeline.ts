@@ -174,7 +174,7 @@ export class Timeline {
 
   /** Short label of op i, e.g. "fault nested gfn 0x40000". */
   opLabel(i: number): string {
-    return opLabel(this.ops[i]!);
+    return opLabel(this.ops[i]!, this.end.trace);
   }
 
   seriesArrays(): TimelineSeries {

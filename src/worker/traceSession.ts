@@ -13,6 +13,7 @@ import { TraceParseError } from '../trace/traceErrors';
 import { TraceParser } from '../trace/traceParser';
 import { sniffTrace, SNIFF_BYTES, TraceImport, type ImportSettings } from '../trace/traceImport';
 import { parseWebStream } from '../trace/webStream';
+import { traceStateOf } from '../trace/replay/replayKernelEvent';
 import { Timeline, type LoadHooks } from './timeline';
 
 export interface TraceRequest {
@@ -120,7 +121,7 @@ export async function replayTrace(input: TraceInput, hooks: LoadHooks = {}): Pro
   const t = await Timeline.load(scenario, input.file, hooks);
   t.sourceText = input.texts;
   t.traceInput = input;
-  const r = t.endWorld().trace;
+  const r = traceStateOf(t.endWorld());
   const positionOfLine = (line: number) => t.opStart[opOfLine(ops, line) + 1] ?? t.total;
   t.trace = {
     file: input.file,

@@ -5,12 +5,13 @@
  * warning that the gap may be the cause. Inferred steps are marked as such in the micro-steps.
  */
 import { describe, expect, it } from 'vitest';
-import { mmuCaption } from '../model/mmuStepCaption';
-import { applyMmuOp, MmuWorld, type MmuOpResult } from '../model/mmuOps';
-import type { KernelEvent } from '../model/kernelEvents';
-import { SPTE_WRITABLE } from '../model/spte';
-import { TraceParser } from './traceParser';
-import { TraceImport } from './traceImport';
+import { mmuCaption } from '../../model/mmuStepCaption';
+import { applyMmuOp, MmuWorld, type MmuOpResult } from '../../model/mmuOps';
+import type { KernelEvent } from './kernelEvents';
+import { SPTE_WRITABLE } from '../../model/spte';
+import { installTraceReplay, traceStateOf } from './replayKernelEvent';
+import { TraceParser } from '../traceParser';
+import { TraceImport } from '../traceImport';
 
 const HEAD = '             vmm-225     [000] ...1.     4.641393: ';
 const ROOT = 'kvm_mmu_get_page: sp gen 0 gfn 10 l4 8-byte q0 wux nxe ad root 0 sync new';
@@ -28,6 +29,7 @@ function replay(lines: string[], record = false) {
     { memslots: [], vcpus: 1, rmapHeads: 0 },
     { tdp: false, tdpMmu: false, rmap: 'tail_count' },
   );
+  installTraceReplay(world);
   const results: MmuOpResult[] = [];
   const events: KernelEvent[] = [];
   const imp = new TraceImport((ev) => {
@@ -39,7 +41,7 @@ function replay(lines: string[], record = false) {
     lines.map((l) => (l.startsWith('[') || l.startsWith('CPU') ? l : HEAD + l)).join('\n') + '\n',
   );
   p.end();
-  return { world, results, events, r: world.trace! };
+  return { world, results, events, r: traceStateOf(world)! };
 }
 
 describe('trace replay checks', () => {
@@ -148,13 +150,14 @@ describe('trace replay checks', () => {
       { memslots: [], vcpus: 1, rmapHeads: 0 },
       { tdp: true, tdpMmu: false },
     );
+    installTraceReplay(world);
     const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
     const p = new TraceParser(imp.handlers);
     p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
     p.end();
     const leaf = [...world.vm.livePages()].find((sp) => sp.level === 1)!;
     expect(world.vm.spt.flagsAt(leaf.id, 0x10) & SPTE_WRITABLE).toBe(SPTE_WRITABLE);
-    expect(world.trace!.contradictions.map((c) => c.line)).toEqual([8]);
+    expect(traceStateOf(world)!.contradictions.map((c) => c.line)).toEqual([8]);
   });
 
   it('a checkpoint taken before a memslot appeared replays on its own', () => {
@@ -162,6 +165,7 @@ describe('trace replay checks', () => {
       { memslots: [], vcpus: 1, rmapHeads: 0 },
       { tdp: false, tdpMmu: false },
     );
+    installTraceReplay(world);
     const events: KernelEvent[] = [];
     const imp = new TraceImport((ev) => events.push(ev));
     const p = new TraceParser(imp.handlers);
@@ -171,9 +175,9 @@ describe('trace replay checks', () => {
     for (const ev of events) applyMmuOp(world, { op: 'kernel_event', ev });
     expect(checkpoint.vm.memslots).toHaveLength(0);
     for (const ev of events) applyMmuOp(checkpoint, { op: 'kernel_event', ev });
-    expect(checkpoint.trace!.contradictions).toEqual([]);
+    expect(traceStateOf(checkpoint)!.contradictions).toEqual([]);
     expect(checkpoint.vm.nUsedMmuPages).toBe(world.vm.nUsedMmuPages);
     // The clone's rmap figures are its own.
-    expect(checkpoint.trace!.peak).toEqual(world.trace!.peak);
+    expect(traceStateOf(checkpoint)!.peak).toEqual(traceStateOf(world)!.peak);
   });
 });

@@ -7,9 +7,9 @@
  */
 import type { FaultContext, KernelEvent, PrintedPage, Spte64 } from './kernelEvents';
 import { spteIsLarge, spteIsPresent, sptePfn } from './kernelEvents';
-import type { KvmMmuPage } from './mmuPage';
-import { makeRole } from './mmuPageRole';
-import { childOf, clearSpte, setSpte, spteFlags } from './sptes';
+import type { KvmMmuPage } from '../../model/mmuPage';
+import { makeRole } from '../../model/mmuPageRole';
+import { childOf, clearSpte, setSpte, spteFlags } from '../../model/sptes';
 import {
   isLastSpte,
   isPresent,
@@ -17,17 +17,10 @@ import {
   spteIndex,
   SPTE_ENT_PER_PAGE,
   SPTE_LINK_FLAGS,
-} from './spte';
-import {
-  agree,
-  contradict,
-  freePages,
-  infer,
-  flagsOfSpte,
-  setFrame,
-  type Replay,
-} from './traceReplay';
-import { hex } from './hex';
+} from '../../model/spte';
+import { agree, contradict, freePages, infer, setFrame, type Replay } from './replayState';
+import { flagsOfSpte } from './spteBits';
+import { hex } from '../../model/hex';
 
 export function tdpMmuGetPage(
   x: Replay,

@@ -1,0 +1,92 @@
+/**
+ * Replaying a real kernel's kvmmmu events through the model: one event at a time, each to the
+ * file of its family (shadow pages, leaf SPTEs, the TDP MMU, KVM's statistics). The model's own
+ * code does the work; these files only say which model call each event is.
+ */
+import type { EventReplayer, MmuWorld, RecordedEvent } from '../../model/mmuOps';
+import type { Kvm } from '../../model/vm';
+import { kernelEventLabel, type KernelEvent } from './kernelEvents';
+import { fastPageFault, setSpte } from './leaves';
+import { agree, contradict, TraceReplay, type Replay } from './replayState';
+import { getPage, prepareZap, syncState } from './shadowPages';
+import { replayTdpMmuEvent } from './tdpMmu';
+
+/** Applies one kernel event; returns the op's summary. Never throws on a disagreement. */
+export function replayKernelEvent(vm: Kvm, r: TraceReplay, e: KernelEvent): string {
+  const x: Replay = { vm, r, line: e.line };
+  r.line = e.line;
+  vm.onRmapChange = r.rmapHook();
+  try {
+    const summary = apply(x, e);
+    if (e.ev !== 'prepare_zap' && e.ev !== 'sync_page') r.lastZapped = null;
+    const descs = vm.lists.liveDescs;
+    if (descs > r.peak.descriptors) r.peak.descriptors = descs;
+    return summary;
+  } finally {
+    vm.onRmapChange = null;
+  }
+}
+
+function apply(x: Replay, e: KernelEvent): string {
+  switch (e.ev) {
+    case 'get_page':
+      return getPage(x, e.page, e.created, e.fault);
+    case 'set_spte':
+      return setSpte(x, e);
+    case 'prepare_zap':
+      return prepareZap(x, e.page);
+    case 'zap_all_fast': {
+      const model = x.vm.nUsedMmuPages;
+      x.r.usedPages.push({ line: e.line, kernel: e.usedPages, model });
+      const text = `used_pages ${e.usedPages} (kernel) vs n_used_mmu_pages ${model} (model)`;
+      if (model === e.usedPages) agree(x, 'kvm_mmu_zap_all_fast', text);
+      else contradict(x, 'kvm_mmu_zap_all_fast', text);
+      return `kvm_mmu_zap_all_fast: ${text}; the zaps of every obsolete page follow`;
+    }
+    case 'unsync_page':
+    case 'sync_page':
+      return syncState(x, e.page, e.ev === 'unsync_page');
+    case 'tdp_spte_changed':
+    case 'split_huge_page':
+      return replayTdpMmuEvent(x, e);
+    case 'fast_page_fault':
+      return fastPageFault(x, e.page, e.old, e.new);
+    case 'gap':
+      x.r.lastGapLine = e.line;
+      x.vm.rec?.push({
+        k: 'note',
+        fn: 'trace',
+        text: `the ring buffer lost ${e.lost ?? 'some'} events here`,
+      });
+      return `lost ${e.lost ?? 'some'} events`;
+  }
+}
+
+/** The world's replayer of `kernel_event` ops: one trace's replay state. */
+export class TraceReplayer implements EventReplayer {
+  constructor(readonly state = new TraceReplay()) {}
+
+  replay(vm: Kvm, ev: RecordedEvent): string {
+    return replayKernelEvent(vm, this.state, ev as KernelEvent);
+  }
+
+  label(ev: RecordedEvent): string {
+    return kernelEventLabel(ev as KernelEvent);
+  }
+
+  clone(): TraceReplayer {
+    return new TraceReplayer(this.state.clone());
+  }
+}
+
+/** Installs a fresh trace replay in a world (before its first kernel event). */
+export function installTraceReplay(w: MmuWorld): TraceReplay {
+  const r = new TraceReplayer();
+  w.trace = r;
+  return r.state;
+}
+
+/** The trace replay state of a world, if it replays a trace. */
+export function traceStateOf(w: MmuWorld): TraceReplay | null {
+  return w.trace instanceof TraceReplayer ? w.trace.state : null;
+}
