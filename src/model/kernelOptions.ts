@@ -38,6 +38,15 @@ export interface KernelOptions {
   rmapLockBit: boolean;
 }
 
+/**
+ * Whether the TDP MMU is in use: tdp_mmu=Y asks for it, but it needs TDP. Before 6.3
+ * kvm_mmu_init_tdp_mmu() returned early when TDP was off (the parameter still read Y); from 6.3
+ * kvm_configure_mmu() sets tdp_mmu_enabled = tdp_mmu_allowed && tdp_enabled.
+ */
+export function tdpMmuInEffect(o: Pick<KernelOptions, 'tdp' | 'tdpMmu'>): boolean {
+  return o.tdpMmu && o.tdp;
+}
+
 export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
   rmap: 'tail_count',
   splitDescCapacity: 'min+40',

@@ -6,7 +6,13 @@
  * The TDP MMU splits its own pages alongside, with no rmaps and no flush.
  */
 import type { KvmMmuPage } from './mmuPage';
-import { ACC_EXEC_MASK, ACC_USER_MASK, ACC_WRITE_MASK, kvmMmuChildRole } from './mmuPageRole';
+import {
+  ACC_EXEC_MASK,
+  ACC_USER_MASK,
+  ACC_WRITE_MASK,
+  kvmMmuChildRole,
+  type KvmMmuPageRole,
+} from './mmuPageRole';
 import { getShadowPage } from './pageTable';
 import { rmapSptes } from './rmap';
 import {
@@ -60,17 +66,7 @@ type Errno = 0 | -11 /* EAGAIN */ | -12 /* ENOMEM */ | -28; /* ENOSPC */
 
 /** kvm_mmu_slot_try_split_huge_pages(kvm, memslot, target_level). */
 export function kvmMmuSlotTrySplitHugePages(vm: Kvm, slot: Memslot, targetLevel = 1): SplitReport {
-  const r: SplitReport = {
-    split: {},
-    newPages: 0,
-    reusedPages: 0,
-    newLeafSptes: 0,
-    refused: 0,
-    lockDrops: 0,
-    flushes: 0,
-    maxDescsPerSplit: 0,
-    tdpMmu: { split: 0, newPages: 0, newLeafSptes: 0 },
-  };
+  const r = emptySplitReport();
   if (!vm.opts.tdpMmu || !vm.opts.eagerSplitNested) return r; // if (!tdp_mmu_enabled) return;
   const flushesBefore = vm.stats.tlbFlushes + vm.stats.rangeFlushes;
   // kvm_shadow_mmu_try_split_huge_pages: from KVM_MAX_HUGEPAGE_LEVEL down, each level's rmaps in gfn order.
@@ -118,22 +114,26 @@ function trySplitHugePage(vm: Kvm, sp: KvmMmuPage, i: number, r: SplitReport): E
     return -28;
   }
   if (needTopupSplitCaches(vm)) {
-    // write_unlock(&kvm->mmu_lock); cond_resched(); topup_split_caches(kvm) ?: -EAGAIN; write_lock
-    r.lockDrops++;
-    vm.stats.lockDrops++;
-    vm.rec?.push({
-      k: 'lockDrop',
-      fn: 'shadow_mmu_try_split_huge_page',
-      why: 'split caches below their minimums',
-    });
-    topupSplitCaches(vm);
+    dropLockAndTopup(vm, r);
     return -11;
   }
   shadowMmuSplitHugePage(vm, sp, i, r);
   return 0;
 }
 
-function needTopupSplitCaches(vm: Kvm): boolean {
+/** The -EAGAIN path: write_unlock(&kvm->mmu_lock); cond_resched(); topup_split_caches(kvm); write_lock. */
+export function dropLockAndTopup(vm: Kvm, r: SplitReport): void {
+  r.lockDrops++;
+  vm.stats.lockDrops++;
+  vm.rec?.push({
+    k: 'lockDrop',
+    fn: 'shadow_mmu_try_split_huge_page',
+    why: 'split caches below their minimums',
+  });
+  topupSplitCaches(vm);
+}
+
+export function needTopupSplitCaches(vm: Kvm): boolean {
   return (
     vm.splitDescCache.nobjs < SPLIT_DESC_CACHE_MIN_NR_OBJECTS ||
     vm.splitPageHeaderCache.nobjs < 1 ||
@@ -165,15 +165,40 @@ function spteAccess(flags: number): number {
   );
 }
 
+/** The child page a split of entry `hi` of `huge` asks for (shadow_mmu_get_sp_for_split). */
+export function splitChildRole(vm: Kvm, huge: KvmMmuPage, hi: number): KvmMmuPageRole {
+  // Always a direct page, guest_mode kept, at the huge page's gfn.
+  return kvmMmuChildRole(huge.role, true, spteAccess(spteFlags(vm, huge, hi)));
+}
+
+/** A report for one split done on its own (a trace replay's). */
+export function emptySplitReport(): SplitReport {
+  return {
+    split: {},
+    newPages: 0,
+    reusedPages: 0,
+    newLeafSptes: 0,
+    refused: 0,
+    lockDrops: 0,
+    flushes: 0,
+    maxDescsPerSplit: 0,
+    tdpMmu: { split: 0, newPages: 0, newLeafSptes: 0 },
+  };
+}
+
 /** shadow_mmu_split_huge_page: fill a direct child page, then __link_shadow_page over the huge SPTE. */
-function shadowMmuSplitHugePage(vm: Kvm, huge: KvmMmuPage, hi: number, r: SplitReport): void {
+export function shadowMmuSplitHugePage(
+  vm: Kvm,
+  huge: KvmMmuPage,
+  hi: number,
+  r: SplitReport,
+): { sp: KvmMmuPage; created: boolean } {
   const cache = vm.splitDescCache;
   const descsBefore = cache.nobjs;
   const hugeFlags = spteFlags(vm, huge, hi);
   const hugePfn = spteTarget(vm, huge, hi);
   const gfn = entryGfn(vm, huge, hi);
-  // shadow_mmu_get_sp_for_split: always a direct page, guest_mode kept, at the huge page's gfn.
-  const role = kvmMmuChildRole(huge.role, true, spteAccess(hugeFlags));
+  const role = splitChildRole(vm, huge, hi);
   const caches = {
     pageHeader: vm.splitPageHeaderCache,
     shadowPage: vm.splitShadowPageCache,
@@ -233,6 +258,7 @@ function shadowMmuSplitHugePage(vm: Kvm, huge: KvmMmuPage, hi: number, r: SplitR
   r.split[huge.level] = (r.split[huge.level] ?? 0) + 1;
   vm.stats.splitsDone++;
   r.maxDescsPerSplit = Math.max(r.maxDescsPerSplit, descsBefore - cache.nobjs);
+  return { sp, created };
 }
 
 /** The TDP MMU's own split (tdp_mmu_split_huge_page): same shape, no rmaps, no flush. */

@@ -5,7 +5,7 @@
  * zap.ts, split.ts, shrinker.ts.
  */
 import type { KernelOptions } from './kernelOptions';
-import { DEFAULT_KERNEL_OPTIONS } from './kernelOptions';
+import { DEFAULT_KERNEL_OPTIONS, tdpMmuInEffect } from './kernelOptions';
 import { KvmMmuMemoryCache, KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE, OBJECT_BYTES } from './mmuCache';
 import type { MmuRecorder } from './mmuEvents';
 import { KvmMmuPage } from './mmuPage';
@@ -139,7 +139,8 @@ export class Kvm {
   onRmapChange: ((head: number, delta: number) => void) | null = null;
 
   constructor(config: VmConfig, opts: Partial<KernelOptions> = {}) {
-    this.opts = { ...DEFAULT_KERNEL_OPTIONS, ...opts };
+    const asked = { ...DEFAULT_KERNEL_OPTIONS, ...opts };
+    this.opts = { ...asked, tdpMmu: tdpMmuInEffect(asked) };
     const era = PTE_LIST_VARIANTS[this.opts.rmap];
     const legacy = this.opts.addReturnLegacy;
     this.lists = new PteLists(legacy === null ? era : { ...era, addLeavesOutFullLast: legacy }, {

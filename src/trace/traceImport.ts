@@ -6,7 +6,7 @@
  */
 import { isKernelVersion, optionsForKernel, type KernelVersion } from '../model/kernelVersions';
 import type { KernelEvent } from './replay/kernelEvents';
-import type { KernelOptions } from '../model/kernelOptions';
+import { tdpMmuInEffect, type KernelOptions } from '../model/kernelOptions';
 import type { MmuWorld } from '../model/mmuOps';
 import { rmapReport } from '../model/accounting';
 import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE } from '../model/spte';
@@ -86,7 +86,18 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
               why: 'TDP faults but no kvm_tdp_mmu_spte_changed in the first MiB',
             }
           : { value: false, how: 'seen', why: 'shadow paging' };
-  return { kernel, tdp, tdpMmu };
+  return { kernel, tdp, tdpMmu: tdpMmuAsWorks(tdp, tdpMmu) };
+}
+
+/** tdp_mmu=Y without TDP: the setting in effect is off (tdpMmuInEffect), and the summary says so. */
+function tdpMmuAsWorks(tdp: Setting<boolean>, tdpMmu: Setting<boolean>): Setting<boolean> {
+  const value = tdpMmuInEffect({ tdp: tdp.value, tdpMmu: tdpMmu.value });
+  if (value === tdpMmu.value) return tdpMmu;
+  return {
+    value,
+    how: tdpMmu.how,
+    why: `${tdpMmu.why}; tdp_mmu=Y has no effect: TDP is off`,
+  };
 }
 
 export function importKernelOptions(s: ImportSettings): Partial<KernelOptions> {

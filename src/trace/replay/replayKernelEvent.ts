@@ -9,6 +9,7 @@ import { kernelEventLabel, type KernelEvent } from './kernelEvents';
 import { fastPageFault, setSpte } from './leaves';
 import { agree, contradict, TraceReplay, type Replay } from './replayState';
 import { getPage, prepareZap, syncState } from './shadowPages';
+import { shadowSplitEvent } from './shadowSplit';
 import { replayTdpMmuEvent } from './tdpMmu';
 
 /** Applies one kernel event; returns the op's summary. Never throws on a disagreement. */
@@ -46,8 +47,9 @@ function apply(x: Replay, e: KernelEvent): string {
     case 'unsync_page':
     case 'sync_page':
       return syncState(x, e.page, e.ev === 'unsync_page');
-    case 'tdp_spte_changed':
     case 'split_huge_page':
+      return shadowSplitEvent(x, e) ?? replayTdpMmuEvent(x, e);
+    case 'tdp_spte_changed':
       return replayTdpMmuEvent(x, e);
     case 'fast_page_fault':
       return fastPageFault(x, e.page, e.old, e.new);

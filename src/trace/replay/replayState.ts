@@ -62,6 +62,8 @@ export class TraceReplay {
   /** Links the replay placed by inference, by the parent entry's sptep (non-leaf links are not traced). */
   inferredLinks = new Set<number>();
   pages = { created: 0, reused: 0, zapped: 0 };
+  /** The shadow MMU split the last split child started, awaiting its kvm_mmu_split_huge_page. */
+  shadowSplitDone: { gfn: number; level: number; pfn: number } | null = null;
   /** Entries per non-empty rmap head, and the peaks of the rmap figures. */
   rmapEntries = new Map<number, number>();
   peak = { heads: 0, maxChain: 0, descriptors: 0 };

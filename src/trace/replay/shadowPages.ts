@@ -21,29 +21,9 @@ import {
   infer,
   type Replay,
 } from './replayState';
+import { findPrinted, samePrinted } from './printedPages';
+import { shadowSplitChild, shadowSplitSource } from './shadowSplit';
 import { tdpMmuGetPage, tdpMmuZap } from './tdpMmu';
-
-type PrintedRole = Pick<
-  PrintedPage,
-  'level' | 'has4ByteGpte' | 'quadrant' | 'direct' | 'access' | 'eferNx' | 'adDisabled'
->;
-
-/** Does `sp` carry what the kernel printed of a page (gfn and the printed role bits)? */
-export function matchesPrinted(sp: KvmMmuPage, p: PrintedPage): boolean {
-  return sp.gfn === p.gfn && samePrinted(sp.role, p);
-}
-
-/** The page an event names: live (or, for `zapped`, invalid roots still held), best match first. */
-export function findPrinted(vm: Kvm, p: PrintedPage, zapped = false): KvmMmuPage | undefined {
-  const found: KvmMmuPage[] = [];
-  const pool = zapped || vm.opts.tdpMmu ? vm.livePages() : vm.pagesOfGfn(p.gfn);
-  for (const sp of pool) if (sp.zapped === zapped && matchesPrinted(sp, p)) found.push(sp);
-  found.sort((a, b) => score(b, p) - score(a, p) || a.createdAtOp - b.createdAtOp || a.id - b.id);
-  return found[0];
-}
-
-const score = (sp: KvmMmuPage, p: PrintedPage) =>
-  Number(sp.rootCount === p.rootCount) + Number(sp.unsync === p.unsync);
 
 /** The role the model gives a printed page: the bits not printed take the values their context implies. */
 function roleOf(vm: Kvm, p: PrintedPage, parent: KvmMmuPage | null): KvmMmuPageRole {
@@ -120,6 +100,10 @@ export function getPage(
   const { vm, r } = x;
   const what = `gfn ${hex(p.gfn)} level ${p.level}`;
   if (!fault) r.faultSeq = -1;
+  if (!fault) {
+    const huge = shadowSplitSource(x, p);
+    if (huge) return shadowSplitChild(x, p, created, huge);
+  }
   const parent = fault ? shadowParent(x, p, fault) : null;
   if (vm.opts.tdpMmu && p.direct && !(parent?.sp.role.guestMode ?? false))
     return tdpMmuGetPage(x, p, created, fault);
@@ -266,17 +250,4 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
       `FNAME(sync_page) re-read page ${sp.id}'s guest PTEs (not traced): SPTEs it dropped stay in the model until an event overwrites or zaps them`,
     );
   return `page ${sp.id} (${what}) ${unsync ? 'unsync' : 'synced'}`;
-}
-
-/** The role bits KVM_MMU_PAGE_PRINTK prints agree (the gfn is the caller's to compare). */
-function samePrinted(a: PrintedRole, b: PrintedRole): boolean {
-  return (
-    a.level === b.level &&
-    a.has4ByteGpte === b.has4ByteGpte &&
-    a.direct === b.direct &&
-    a.access === b.access &&
-    a.quadrant === b.quadrant &&
-    a.eferNx === b.eferNx &&
-    a.adDisabled === b.adDisabled
-  );
 }
