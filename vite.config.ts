@@ -70,7 +70,7 @@ export default defineConfig({
     rolldownOptions: { input: { main: 'index.html', embed: 'embed.html' } },
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
   },
 });

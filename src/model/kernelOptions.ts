@@ -36,6 +36,12 @@ export interface KernelOptions {
   addReturnLegacy: boolean | null;
   /** kvm_rmap_head.val has KVM_RMAP_LOCKED, bit 1 (6.15+): drawn, held only inside one op. */
   rmapLockBit: boolean;
+  /** role.access has ACC_READ_MASK, 4 bits printed "rwux" (7.2+): KVM_MMU_PAGE_PRINTK's access_str[]. */
+  roleAccessHasRead: boolean;
+  /** Dirty logging off: kvm_tdp_mmu_recover_huge_pages makes huge SPTEs in place (6.13+), no zap and refault. */
+  tdpMmuRecoverHugePagesInPlace: boolean;
+  /** mmu_set_spte skips trace_kvm_mmu_set_spte when the new SPTE equals the old one (5.16+). */
+  setSpteSkipsUnchanged: boolean;
 }
 
 /**
@@ -62,4 +68,7 @@ export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
   nonPresentBit63: false,
   addReturnLegacy: null,
   rmapLockBit: false,
+  roleAccessHasRead: true,
+  tdpMmuRecoverHugePagesInPlace: true,
+  setSpteSkipsUnchanged: true,
 };

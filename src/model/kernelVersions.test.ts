@@ -3,10 +3,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryReport, pageCounts, rmapReport } from './accounting';
+import { DEFAULT_KERNEL_OPTIONS } from './kernelOptions';
 import {
   behavioursAt,
   KERNEL_VERSIONS,
+  KernelReleaseError,
   optionsForKernel,
+  resolveKernelRelease,
   unmodelled,
   type KernelVersion,
 } from './kernelVersions';
@@ -145,5 +148,88 @@ describe('kernel versions', () => {
     expect(unmodelled('6.4').join(' ')).not.toMatch(/kvm_pte_chain/);
     expect(KERNEL_VERSIONS).toContain('current');
     expect(rmapReport(world('6.4').vm).heads).toBe(0);
+  });
+
+  it('7.x: the 4-bit role access from 7.2, the 2026 split fix from 7.1, in-place recovery from 6.13', () => {
+    const at = (v: KernelVersion) => {
+      const o = optionsForKernel(v);
+      return [o.roleAccessHasRead, o.splitLinkZapsAndFlushesAll, o.tdpMmuRecoverHugePagesInPlace];
+    };
+    expect(at('6.12')).toEqual([false, false, false]);
+    expect(at('6.13')).toEqual([false, false, true]);
+    expect(at('6.15')).toEqual([false, false, true]);
+    expect(at('7.3')).toEqual([true, true, true]);
+    expect(optionsForKernel('5.15').setSpteSkipsUnchanged).toBe(false);
+    expect(optionsForKernel('6.1').setSpteSkipsUnchanged).toBe(true);
+    const b = behavioursAt('7.3').find((x) => x.option === 'roleAccessHasRead')!;
+    expect(b).toMatchObject({ since: '7.2', commit: 'a8827c196146' });
+  });
+
+  it('current is 7.3: nothing after v7.3 is modelled, as the picker says', () => {
+    expect(optionsForKernel('current')).toEqual(optionsForKernel('7.3'));
+  });
+
+  it('the default options are the current behaviour for the 7.x switches', () => {
+    const now = optionsForKernel('current');
+    for (const k of [
+      'roleAccessHasRead',
+      'tdpMmuRecoverHugePagesInPlace',
+      'setSpteSkipsUnchanged',
+    ] as const)
+      expect([k, DEFAULT_KERNEL_OPTIONS[k]]).toEqual([k, now[k]]);
+  });
+});
+
+describe('any release', () => {
+  it('runs as the newest modelled version at or below it, and says so', () => {
+    expect(resolveKernelRelease('7.3')).toMatchObject({
+      version: '7.3',
+      release: '7.3',
+      options: {},
+    });
+    const deb = resolveKernelRelease('7.3.4+deb13-amd64');
+    expect(deb).toMatchObject({ version: '7.3', release: '7.3.4', options: {} });
+    expect(deb.note).toMatch(
+      /^7\.3\.4\+deb13-amd64 runs as 7\.3; stable updates of 7\.3 may carry backports/,
+    );
+    const s66 = resolveKernelRelease('6.6.12');
+    expect(s66).toMatchObject({ version: '6.4', release: '6.6.12', options: {} });
+    expect(s66.note).toMatch(/runs as 6\.4: no dated behaviour changed between 6\.4 and 6\.6/);
+    expect(resolveKernelRelease('v6.1').version).toBe('6.1');
+    expect(resolveKernelRelease('6.12.95+deb12-amd64').version).toBe('6.12');
+    expect(resolveKernelRelease('2.6.36').version).toBe('2.6.35');
+    expect(resolveKernelRelease('current').version).toBe('current');
+    const later = resolveKernelRelease('8.1');
+    expect(later.version).toBe('7.3');
+    expect(later.note).toMatch(/what changed after 7\.3 is not modelled/);
+  });
+
+  it('every modelled version is itself', () => {
+    for (const v of KERNEL_VERSIONS)
+      expect(resolveKernelRelease(v)).toMatchObject({ version: v, options: {} });
+  });
+
+  it('a release between two modelled versions gets the behaviours that changed in between', () => {
+    const r = resolveKernelRelease('6.11');
+    expect(r.version).toBe('6.4');
+    expect(r.options).toEqual({ nonPresentBit63: true, translationOnlyLevels1to3: true });
+    expect(r.note).toMatch(/nonPresentBit63 \(6\.10\)/);
+    // As a whole, the release has the behaviours of its own number.
+    const own = { ...optionsForKernel(r.version), ...r.options };
+    expect(own.nonPresentBit63).toBe(true);
+    expect(own.rmap).toBe('tail_count');
+    expect(resolveKernelRelease('7.2').options).toEqual({
+      splitLinkZapsAndFlushesAll: true,
+      roleAccessHasRead: true,
+    });
+  });
+
+  it('refuses what is not a release, or is older than any modelled one', () => {
+    for (const t of ['hello', '7', '', '6.x', 'linux-6.1'])
+      expect(() => resolveKernelRelease(t)).toThrow(KernelReleaseError);
+    expect(() => resolveKernelRelease('hello')).toThrow(
+      '"hello" is not a kernel release: expected MAJOR.MINOR[.SUBLEVEL] as uname -r prints it',
+    );
+    expect(() => resolveKernelRelease('2.6.20')).toThrow('2.6.20: older than 2.6.35');
   });
 });

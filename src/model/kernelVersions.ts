@@ -20,6 +20,7 @@ export const KERNEL_VERSIONS = [
   '6.12',
   '6.13',
   '6.15',
+  '7.3',
   'current',
 ] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
@@ -155,10 +156,61 @@ const HISTORY: {
         "the split's last step drops the huge SPTE, with a ranged flush if asked",
       ],
       [
-        'current',
+        '7.1',
         true,
         '0cb2af2ea66a',
-        'the huge SPTE is zapped (mmu_page_zap_pte) and every TLB of the VM flushed (May 2026)',
+        'the huge SPTE is zapped (mmu_page_zap_pte) and every TLB of the VM flushed (May 2026, merged after 7.1-rc2)',
+      ],
+    ],
+  },
+  {
+    option: 'tdpMmuRecoverHugePagesInPlace',
+    steps: [
+      [
+        '5.10',
+        false,
+        null,
+        'dirty logging off: kvm_tdp_mmu_zap_collapsible_sptes zaps the 4 KiB tables; faults map huge pages again',
+      ],
+      [
+        '6.13',
+        true,
+        '13e2e4f62a4b',
+        'dirty logging off: kvm_tdp_mmu_recover_huge_pages puts a huge SPTE in place of each 4 KiB table',
+      ],
+    ],
+  },
+  {
+    option: 'setSpteSkipsUnchanged',
+    steps: [
+      [
+        '2.6.20',
+        false,
+        null,
+        'mmu_set_spte traces kvm_mmu_set_spte after set_spte, changed SPTE or not (a fully spurious fault aside, once set_spte reports one)',
+      ],
+      [
+        '5.16',
+        true,
+        'd786c7783b01',
+        'mmu_set_spte traces kvm_mmu_set_spte only when the SPTE changes (the TDP MMU: commit not found)',
+      ],
+    ],
+  },
+  {
+    option: 'roleAccessHasRead',
+    steps: [
+      [
+        '2.6.20',
+        false,
+        null,
+        'role.access is 3 bits: ACC_EXEC_MASK 1, ACC_WRITE_MASK 2, ACC_USER_MASK 4 ("wux")',
+      ],
+      [
+        '7.2',
+        true,
+        'a8827c196146',
+        'role.access is 4 bits: ACC_READ_MASK 1, ACC_EXEC_MASK 8 ("rwux"), for MBEC/GMET',
       ],
     ],
   },
@@ -177,9 +229,13 @@ export function unmodelled(version: KernelVersion): string[] {
 
 /** Every dated behaviour at `version`, with where it came from. */
 export function behavioursAt(version: KernelVersion): DatedBehaviour[] {
+  return stepsAt(rank(version));
+}
+
+function stepsAt(r: number): DatedBehaviour[] {
   return HISTORY.map(({ option, steps }) => {
     let at = steps[0]!;
-    for (const s of steps) if (rank(s[0]) <= rank(version)) at = s;
+    for (const s of steps) if (rank(s[0]) <= r) at = s;
     return { option, value: at[1], since: at[0], commit: at[2], what: at[3] };
   });
 }
@@ -192,4 +248,84 @@ export function optionsForKernel(version: KernelVersion): KernelOptions {
 
 export function isKernelVersion(v: string): v is KernelVersion {
   return (KERNEL_VERSIONS as readonly string[]).includes(v);
+}
+
+/** A release as the user gave it, and the behaviour set it runs as. */
+export interface ResolvedKernel {
+  /** The newest modelled version at or below the release. */
+  version: KernelVersion;
+  /** The release read from the text: "7.3.4" of "7.3.4+deb13-amd64". */
+  release: string;
+  /**
+   * Dated behaviours the release has and `version` has not (a change between the two): set them
+   * over optionsForKernel(version) to run as the release itself. Empty for most releases.
+   */
+  options: Partial<KernelOptions>;
+  /** What the mapping means, in words. */
+  note: string;
+}
+
+/** The text is not a kernel release, or one older than the model knows. */
+export class KernelReleaseError extends Error {
+  override readonly name = 'KernelReleaseError';
+}
+
+/**
+ * MAJOR.MINOR[.SUBLEVEL] with an optional "v", then whatever uname -r adds after "-", "+", "~",
+ * "_" or ".": Debian's "+deb13-amd64" and "-56-amd64", "-rc3", "-generic", ".el8_10.x86_64".
+ */
+const RELEASE = /^v?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(?:[-+~_.].*)?$/;
+
+/**
+ * Any release ("7.3", "6.6.12", "7.3.4+deb13-amd64" as uname -r prints it, or "current"), mapped
+ * onto the newest modelled version at or below it (6.6.12 runs as 6.4), with the note saying so.
+ * Every dated behaviour is a mainline release: stable updates may carry backports the model does
+ * not know of, and nothing after the newest modelled release is modelled.
+ */
+export function resolveKernelRelease(text: string): ResolvedKernel {
+  const t = text.trim();
+  if (t === 'current')
+    return {
+      version: 'current',
+      release: 'current',
+      options: {},
+      note: 'current: every dated behaviour as the newest change the model knows sets it',
+    };
+  const m = RELEASE.exec(t);
+  if (!m)
+    throw new KernelReleaseError(
+      `"${text}" is not a kernel release: expected MAJOR.MINOR[.SUBLEVEL] as uname -r prints it, e.g. 6.12, 6.6.12 or 7.3.4+deb13-amd64`,
+    );
+  // 2.6.x numbered its releases with three numbers; from 3.0 the third is the stable update.
+  const old26 = m[1] === '2' && m[3] !== undefined;
+  const series = old26 ? `${m[1]}.${m[2]}.${m[3]}` : `${m[1]}.${m[2]}`;
+  const release = m[3] === undefined ? series : `${m[1]}.${m[2]}.${m[3]}`;
+  const numbered = KERNEL_VERSIONS.filter((v) => v !== 'current');
+  let version: (typeof numbered)[number] | null = null;
+  for (const v of numbered) if (rank(v) <= rank(series)) version = v;
+  if (version === null)
+    throw new KernelReleaseError(`${t}: older than ${numbered[0]}, the oldest release modelled`);
+  const own = stepsAt(rank(series));
+  const base = behavioursAt(version);
+  const options: Record<string, unknown> = {};
+  const changed: string[] = [];
+  own.forEach((b, i) => {
+    if (b.value === base[i]!.value) return;
+    options[b.option] = b.value;
+    changed.push(`${b.option} (${b.since}${b.commit ? `, ${b.commit}` : ''})`);
+  });
+  const newest = numbered[numbered.length - 1]!;
+  const stable =
+    !old26 && m[3] !== undefined && m[3] !== '0'
+      ? `; stable updates of ${series} may carry backports the model does not know of`
+      : '';
+  let note: string;
+  if (rank(series) > rank(newest))
+    note = `${t} runs as ${version}, the newest release modelled: what changed after ${newest} is not modelled`;
+  else if (series === version && stable === '') note = `${t}: modelled release ${version}`;
+  else if (changed.length === 0)
+    note = `${t} runs as ${version}${series === version ? '' : `: no dated behaviour changed between ${version} and ${series}`}${stable}`;
+  else
+    note = `${t} runs as ${version} with the behaviours ${series} has and ${version} has not: ${changed.join(', ')}${stable}`;
+  return { version, release, options: options as Partial<KernelOptions>, note };
 }

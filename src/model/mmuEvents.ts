@@ -36,6 +36,8 @@ export type MmuFn =
   | 'kvm_sync_page'
   | 'handle_changed_spte'
   | 'fast_page_fault'
+  /** KVM_GET_STATS_FD: KVM's statistics, as a trace's marker line printed them. */
+  | 'kvm_get_stats'
   | 'trace';
 
 export type MmuStep =

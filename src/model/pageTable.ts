@@ -55,6 +55,7 @@ import {
   type Kvm,
   type KvmVcpu,
 } from './vm';
+import { notePageFaultFixed, notePageFaultTaken } from './kvmVcpuStats';
 import { zapOldestMmuPages } from './zap';
 
 export type FaultKind = 'tdp' | 'shadow' | 'nested';
@@ -125,6 +126,7 @@ export function getShadowPage(
 ): { sp: KvmMmuPage; created: boolean } {
   const word = roleWord(role);
   const found = vm.findShadowPage(gfn, word);
+  noteShadowPageLookup(vm, gfn, found ?? null);
   if (found) {
     vm.stats.pagesReused++;
     vm.rec?.push({
@@ -139,6 +141,17 @@ export function getShadowPage(
     return { sp: found, created: false };
   }
   return { sp: allocShadowPage(vm, caches, gfn, role), created: true };
+}
+
+/**
+ * What kvm_mmu_find_shadow_page counts of a lookup: a miss (mmu_cache_miss), and the pages of
+ * other gfns it walked past in the hash bucket (max_mmu_page_hash_collisions).
+ */
+export function noteShadowPageLookup(vm: Kvm, gfn: number, found: KvmMmuPage | null): void {
+  if (!found) vm.stat.mmu_cache_miss++;
+  const collisions = vm.hashCollisions(gfn, found);
+  if (collisions > vm.stat.max_mmu_page_hash_collisions)
+    vm.stat.max_mmu_page_hash_collisions = collisions;
 }
 
 /**
@@ -254,6 +267,9 @@ export function kvmMmuPageFault(
       0,
       `a ${req.kind} fault needs the TDP option on`,
     );
+  notePageFaultTaken(vcpu.stat);
+  // A fault of the model always installs its mapping: RET_PF_FIXED.
+  notePageFaultFixed(vcpu.stat);
   const tdpMmu = req.kind === 'tdp' && vm.opts.tdpMmu;
   if (!tdpMmu) {
     mmuTopupMemoryCaches(vm, vcpu, req.kind !== 'tdp');

@@ -9,6 +9,7 @@ import { kvmMmuPageGetGfn, sptepOf, type KvmMmuPage } from './mmuPage';
 import { forEachRmapSpte, pteListAdd, pteListDestroy, pteListRemove } from './rmap';
 import { isLastSpte, isPresent, SPTE_PRESENT } from './spte';
 import { sptepIndex, sptepPage } from './mmuPage';
+import { pagesStatOf } from './kvmStats';
 import type { Kvm } from './vm';
 
 export function spteFlags(vm: Kvm, sp: KvmMmuPage, i: number): number {
@@ -46,7 +47,10 @@ export function setSpte(
   fn: MmuFn,
 ): void {
   const s = vm.spt.slot(sp.id, i);
-  if (!(vm.spt.flags[s]! & SPTE_PRESENT) && flags & SPTE_PRESENT) sp.present++;
+  const old = vm.spt.flags[s]!;
+  if (!(old & SPTE_PRESENT) && flags & SPTE_PRESENT) sp.present++;
+  countLeaf(vm, sp.level, old, -1);
+  countLeaf(vm, sp.level, flags, 1);
   vm.spt.flags[s] = flags;
   vm.spt.target[s] = target;
   if (sp.hasTranslation) vm.spt.gfn[s] = gfn; // kvm_mmu_page_set_translation
@@ -57,10 +61,20 @@ export function setSpte(
 export function clearSpte(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
   const s = vm.spt.find(sp.id, i);
   if (s < 0 || !(vm.spt.flags[s]! & SPTE_PRESENT)) return;
+  countLeaf(vm, sp.level, vm.spt.flags[s]!, -1);
   vm.spt.flags[s] = 0;
   vm.spt.target[s] = 0;
   sp.present--;
   vm.rec?.push({ k: 'clearSpte', fn, page: sp.id, index: i });
+}
+
+/**
+ * kvm_update_page_stats: pages_4k/2m/1g count present leaves. The shadow MMU counts them in
+ * __rmap_add and mmu_spte_clear_track_bits, the TDP MMU in handle_changed_spte (and the 512 of a
+ * split at once); either way the count is the present leaves of each level.
+ */
+function countLeaf(vm: Kvm, level: number, flags: number, delta: 1 | -1): void {
+  if (flags & SPTE_PRESENT && isLastSpte(flags, level)) vm.stat[pagesStatOf(level)] += delta;
 }
 
 /** When the VM records, a pte_list operation's own micro-steps join its stream. */
@@ -93,6 +107,7 @@ export function rmapAdd(
   listRec(vm, 'rmap_add');
   const ret = pteListAdd(vm.lists, head, sptep);
   listDone(vm);
+  if (ret > vm.stat.max_mmu_rmap_size) vm.stat.max_mmu_rmap_size = ret;
   vm.onRmapChange?.(head, 1);
   const allocated = vm.lists.costAllocated;
   takeFromCache(vm, cache, allocated);

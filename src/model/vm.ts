@@ -14,6 +14,8 @@ import { PteLists } from './pteLists';
 import { PTE_LIST_VARIANTS } from './pteListVariant';
 import { PT64_LEVEL_BITS } from './spte';
 import { SptStore } from './sptStore';
+import { newVmStat, type KvmVmStat } from './kvmStats';
+import { newVcpuStat, type KvmVcpuStat } from './kvmVcpuStats';
 
 /** PTE_PREFETCH_NUM. */
 export const PTE_PREFETCH_NUM = 8;
@@ -62,6 +64,8 @@ export interface CachedRoot {
 export class KvmVcpu {
   /** Per fault kind: the current root first, then up to KVM_MMU_NUM_PREV_ROOTS previous ones. */
   readonly roots = new Map<string, CachedRoot[]>();
+  /** KVM's own statistics of this vCPU (vcpu->stat). */
+  stat: KvmVcpuStat = newVcpuStat();
   constructor(
     readonly id: number,
     readonly caches: VcpuCaches,
@@ -104,8 +108,10 @@ export class Kvm {
   /** active_mmu_pages: newest at the head, oldest at the tail. */
   newest: KvmMmuPage | null = null;
   oldest: KvmMmuPage | null = null;
-  /** mmu_page_hash, keyed by gfn (the kernel hashes gfn into 4096 buckets; lookups compare gfn). */
+  /** mmu_page_hash: KVM_NUM_MMU_PAGES buckets by kvm_page_table_hashfn(gfn), newest page first. */
   private hash = new Map<number, KvmMmuPage[]>();
+  /** KVM's own statistics (kvm->stat), where the kernel changes them. */
+  readonly stat: KvmVmStat = newVmStat();
   nUsedMmuPages = 0;
   nMaxMmuPages: number;
   tdpMmuPages = 0;
@@ -225,9 +231,9 @@ export class Kvm {
       sp.older = map(sp.older);
     }
     const hash = new Map<number, KvmMmuPage[]>();
-    for (const [gfn, bucket] of this.hash)
+    for (const [b, bucket] of this.hash)
       hash.set(
-        gfn,
+        b,
         bucket.map((sp) => pages[sp.id]!),
       );
     const vcpus = this.vcpus.map((v) => {
@@ -238,6 +244,7 @@ export class Kvm {
         shadowedInfo: c.shadowedInfo.clone(),
         pageHeader: c.pageHeader.clone(),
       });
+      copy.stat = { ...v.stat };
       for (const [kind, roots] of v.roots)
         copy.roots.set(
           kind,
@@ -260,6 +267,7 @@ export class Kvm {
       splitPageHeaderCache: this.splitPageHeaderCache.clone(),
       splitShadowPageCache: this.splitShadowPageCache.clone(),
       stats: { ...this.stats },
+      stat: { ...this.stat },
       rec: null,
       onRmapChange: null,
     });
@@ -306,11 +314,29 @@ export class Kvm {
 
   /** kvm_mmu_find_shadow_page: a valid page with this gfn and role.word. */
   findShadowPage(gfn: number, word: number): KvmMmuPage | undefined {
-    return this.hash.get(gfn)?.find((sp) => sp.roleWord === word && !sp.zapped && !sp.role.invalid);
+    return this.hash
+      .get(kvmPageTableHashfn(gfn))
+      ?.find((sp) => sp.gfn === gfn && sp.roleWord === word && !sp.zapped && !sp.role.invalid);
   }
 
   pagesOfGfn(gfn: number): KvmMmuPage[] {
-    return (this.hash.get(gfn) ?? []).filter((sp) => !sp.zapped);
+    return (this.hash.get(kvmPageTableHashfn(gfn)) ?? []).filter(
+      (sp) => sp.gfn === gfn && !sp.zapped,
+    );
+  }
+
+  /**
+   * for_each_valid_sp over gfn's bucket, as kvm_mmu_find_shadow_page walks it: the pages of other
+   * gfns passed before `found` (or the whole bucket when nothing was found).
+   */
+  hashCollisions(gfn: number, found: KvmMmuPage | null): number {
+    let n = 0;
+    for (const sp of this.hash.get(kvmPageTableHashfn(gfn)) ?? []) {
+      if (sp === found) break;
+      if (sp.role.invalid || sp.zapped) continue;
+      if (sp.gfn !== gfn) n++;
+    }
+    return n;
   }
 
   /** Builds a page object and, for the shadow MMU, puts it on active_mmu_pages and in the hash. */
@@ -343,9 +369,11 @@ export class Kvm {
     if (this.newest) this.newest.newer = sp;
     this.newest = sp;
     if (!this.oldest) this.oldest = sp;
-    const bucket = this.hash.get(gfn);
+    // hlist_add_head(&sp->hash_link, &kvm->arch.mmu_page_hash[kvm_page_table_hashfn(gfn)]).
+    const b = kvmPageTableHashfn(gfn);
+    const bucket = this.hash.get(b);
     if (bucket) bucket.unshift(sp);
-    else this.hash.set(gfn, [sp]);
+    else this.hash.set(b, [sp]);
     this.nUsedMmuPages++;
     return sp;
   }
@@ -358,9 +386,10 @@ export class Kvm {
       if (sp.older) sp.older.newer = sp.newer;
       else this.oldest = sp.newer;
       sp.newer = sp.older = null;
-      const bucket = this.hash.get(sp.gfn)!;
+      const b = kvmPageTableHashfn(sp.gfn);
+      const bucket = this.hash.get(b)!;
       bucket.splice(bucket.indexOf(sp), 1);
-      if (bucket.length === 0) this.hash.delete(sp.gfn);
+      if (bucket.length === 0) this.hash.delete(b);
       this.nUsedMmuPages--;
     } else this.tdpMmuPages--;
     if (sp.hasTranslation) this.translationPages--;
@@ -372,6 +401,31 @@ export class Kvm {
   *livePages(): Generator<KvmMmuPage> {
     for (const sp of this.pages) if (sp) yield sp;
   }
+}
+
+/** KVM_MMU_HASH_SHIFT: 2^12 = 4096 buckets (KVM_NUM_MMU_PAGES). */
+export const KVM_MMU_HASH_SHIFT = 12;
+/** GOLDEN_RATIO_64 (include/linux/hash.h) as two 32-bit halves. */
+const GOLDEN_HI = 0x61c88646;
+const GOLDEN_LO = 0x80b583eb;
+
+/** The high 32 bits of the 64-bit product of two unsigned 32-bit numbers, exactly. */
+function mulHi32(a: number, b: number): number {
+  const a1 = a >>> 16;
+  const a0 = a & 0xffff;
+  const b1 = b >>> 16;
+  const b0 = b & 0xffff;
+  const mid = a1 * b0 + ((a0 * b0) >>> 16); // < 2^48: exact in a double
+  const mid2 = (mid % 0x10000) + a0 * b1;
+  return (a1 * b1 + Math.floor(mid / 0x10000) + Math.floor(mid2 / 0x10000)) >>> 0;
+}
+
+/** kvm_page_table_hashfn(gfn) = hash_64(gfn, KVM_MMU_HASH_SHIFT): the top bits of gfn * GOLDEN_RATIO_64. */
+export function kvmPageTableHashfn(gfn: number): number {
+  const lo = gfn >>> 0;
+  const hi = Math.floor(gfn / 2 ** 32) >>> 0;
+  const top = (Math.imul(hi, GOLDEN_LO) + Math.imul(lo, GOLDEN_HI) + mulHi32(lo, GOLDEN_LO)) >>> 0;
+  return top >>> (32 - KVM_MMU_HASH_SHIFT);
 }
 
 /** gfn_to_index: (gfn >> shift) - (base_gfn >> shift). */

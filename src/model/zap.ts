@@ -17,6 +17,7 @@ import {
   spteFlags,
   zapAllRmapSptes,
 } from './sptes';
+import { kvmUnlinkUnsyncPage } from './unsync';
 import type { Kvm } from './vm';
 
 export interface PrepareZapOptions {
@@ -43,6 +44,8 @@ export function prepareZapPage(
 ): number {
   if (sp.zapped) return 0;
   vm.rec?.push({ k: 'zapPage', fn, page: sp.id });
+  if (!sp.tdpMmuPage) vm.stat.mmu_shadow_zapped++;
+  if (sp.unsync) kvmUnlinkUnsyncPage(vm, sp);
   let zapped = 0;
   // kvm_mmu_page_unlink_children: mmu_page_zap_pte on each entry.
   for (let i = 0; i < SPTE_ENT_PER_PAGE && sp.present > 0; i++) {
@@ -119,7 +122,19 @@ export function zapOldestMmuPages(vm: Kvm, nrToZap: number, fn: MmuFn): number {
     if (sp.rootCount === 0 && !sp.zapped) total += prepareZapPage(vm, sp, invalid, fn);
   }
   commitZapPage(vm, invalid);
+  vm.stat.mmu_recycled += total;
   return total;
+}
+
+/**
+ * mmu_free_root_page: the last root_count of an invalid root is put, and
+ * kvm_mmu_prepare_zap_page runs on it again (counted again), then it is freed.
+ */
+export function putInvalidRoot(vm: Kvm, sp: KvmMmuPage): void {
+  sp.rootCount = 0;
+  vm.stat.mmu_shadow_zapped++;
+  vm.rec?.push({ k: 'zapPage', fn: 'kvm_mmu_prepare_zap_page', page: sp.id });
+  commitZapPage(vm, [sp]);
 }
 
 /** kvm_zap_gfn_range over the shadow MMU's rmaps: every leaf mapping [gfn, gfn + count). */

@@ -35,9 +35,16 @@ export const BIT = 6;
 export const PTR = 7;
 /** __print_flags over the PFERR_* bits. */
 export const FLAGS = 8;
-/** access_str[role.access]: "---" .. "wux". */
+/**
+ * access_str[role.access]: "---" .. "wux" (w, u, x) before 7.2, "----" .. "rwux" (r, w, u, x) from
+ * 7.2 (ACC_READ_MASK). Either form gives `access` in the 3-bit numbering the model uses; the
+ * 4-letter form adds the read bit as its own property.
+ */
 export const ACCESS = 9;
-/** kvm_mmu_set_spte's "(%s%s%s%s)": r, w, x and the optional u. */
+/**
+ * kvm_mmu_set_spte's "(%s%s%s%s)": r, w, x and u. Up to 6.18 there is no u letter when the SPTE
+ * format has no user bit (u == -1: EPT); 7.3 prints `REC->u ? "u" : "-"`, so -1 shows as "u".
+ */
 export const SPTE_ACCESS = 10;
 /** A "%s" that is either a fixed word or empty: role.direct ? " direct" : "". */
 export const OPT = 11;
@@ -57,7 +64,7 @@ export interface Piece<O = unknown> {
   readonly name: string;
   readonly nameHi: string;
   readonly nameLo: string;
-  /** The literal, the OPT / BANG word, or UNTIL's delimiter. */
+  /** The literal, the OPT / BANG word, UNTIL's delimiter, or ACCESS's read-bit property. */
   readonly text: string;
   /** `text` as character codes: the scanner compares them faster than the string's. */
   readonly codes: Uint16Array;
@@ -72,6 +79,13 @@ export interface Piece<O = unknown> {
   readonly same: boolean;
   /** What a reader is told the text should hold here. */
   readonly expect: string;
+  /**
+   * The first release that prints this piece ('' for every kernel the table covers): fields added
+   * at the end of a line. An older kernel's line ends before them, and their properties are absent.
+   */
+  readonly since: string;
+  /** The first piece of a `since` group: the line may end here. */
+  readonly opens: boolean;
   /** Phantom: the properties this piece adds to a record. */
   readonly __out?: O;
 }
@@ -103,6 +117,8 @@ function piece<O>(
     alt: false,
     same: false,
     expect,
+    since: '',
+    opens: false,
     ...more,
   };
 }
@@ -127,8 +143,15 @@ export const ptr = <N extends string>(name: N) =>
   piece<One<`${N}Hi` | `${N}Lo`, number>>(PTR, '%p', name, 'a pointer (16 hex digits)');
 export const pferrFlags = <N extends string>(name: N) =>
   piece<One<N, number>>(FLAGS, '%s', name, 'PFERR flag names joined by "|"');
+/** `name` gets the w/u/x bits; the 4-letter form also sets `${name}Read`. */
 export const access = <N extends string>(name: N) =>
-  piece<One<N, number>>(ACCESS, '%s', name, 'an access string ("---" to "wux")');
+  piece<One<N, number> & Partial<One<`${N}Read`, boolean>>>(
+    ACCESS,
+    '%s',
+    name,
+    'an access string ("---" to "wux")',
+    { text: `${name}Read` },
+  );
 export const spteAccess = () =>
   piece<{ r: boolean; w: boolean; x: boolean; u: boolean | null }>(
     SPTE_ACCESS,
@@ -157,9 +180,31 @@ export const oneOf = <N extends string, V>(name: N, spec: string, choices: Recor
 export const until = <N extends string>(name: N, spec: string, delimiter: string) =>
   piece<One<N, string>>(UNTIL, spec, name, `text followed by "${delimiter}"`, { text: delimiter });
 
-function lit(text: string): Piece {
+function lit(text: string, since = ''): Piece {
   const codes = Uint16Array.from(text, (c) => c.charCodeAt(0));
-  return piece(LIT, text.replaceAll('%', '%%'), '', `"${text}"`, { text, codes });
+  return piece(LIT, text.replaceAll('%', '%%'), '', `"${text}"`, { text, codes, since });
+}
+
+/**
+ * Pieces printed only from release `version` on, at the end of a line (kvm_exit's " requests
+ * 0x%016llx" from 6.14): a line may end before them, and then their properties are absent.
+ */
+export function since<F extends EventFormat>(
+  version: string,
+  f: F,
+): EventFormat<readonly [Piece<Partial<FieldsOf<F>>>]> {
+  return { pieces: f.pieces.map((p, i) => ({ ...p, since: version, opens: i === 0 })) };
+}
+
+/** Release `kernel` is `release` or later ("6.12" is later than "6.4"). */
+export function atLeast(kernel: string, release: string): boolean {
+  const a = kernel.split('.').map(Number);
+  const b = release.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
 }
 
 /** The print fmt as data: literals between typed fields; a nested format is spliced in. */
@@ -179,7 +224,8 @@ export function fmt<const T extends readonly (Piece<object> | EventFormat)[]>(
   const merged: Piece[] = [];
   for (const p of pieces) {
     const last = merged[merged.length - 1];
-    if (p.k === LIT && last?.k === LIT) merged[merged.length - 1] = lit(last.text + p.text);
+    if (p.k === LIT && last?.k === LIT && last.since === p.since)
+      merged[merged.length - 1] = { ...lit(last.text + p.text, p.since), opens: last.opens };
     else if (p.name !== '' && merged.some((q) => q.name === p.name))
       merged.push({ ...p, same: true });
     else merged.push(p);
@@ -187,9 +233,15 @@ export function fmt<const T extends readonly (Piece<object> | EventFormat)[]>(
   return { pieces: merged };
 }
 
-/** The print fmt format string the pieces stand for, as the kernel's format file writes it. */
-export function printFormat(f: EventFormat): string {
-  return f.pieces.map((p) => p.spec).join('');
+/**
+ * The print fmt format string the pieces stand for, as the kernel's format file writes it: as
+ * release `kernel` prints it, or with every piece when no release is given.
+ */
+export function printFormat(f: EventFormat, kernel?: string): string {
+  return f.pieces
+    .filter((p) => kernel === undefined || p.since === '' || atLeast(kernel, p.since))
+    .map((p) => p.spec)
+    .join('');
 }
 
 type Out<P> = P extends EventFormat<infer T> ? Merge<T> : P extends Piece<infer O> ? O : never;

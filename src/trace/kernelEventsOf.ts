@@ -8,6 +8,7 @@
  * replayed.
  */
 import type { FaultContext, KernelEvent, PrintedPage } from './replay/kernelEvents';
+import type { KvmStatsLine } from './kvmStatsLine';
 import type { TraceEvent, TraceEventOf } from './mmutraceFormats';
 
 /** The PTE of a guest table points at the next table's frame unless it maps a huge page (PS). */
@@ -23,6 +24,12 @@ export class KernelEventsOf {
   /** A VMM marker: userspace ran, so no fault is in progress. */
   marker(): void {
     this.fault = null;
+  }
+
+  /** A kvm-stats marker: KVM's statistics at this line, for the replay to check. */
+  kvmStats(line: number, s: KvmStatsLine): void {
+    this.fault = null;
+    this.emit({ ev: 'kvm_stats', line, scope: s.scope, values: s.values });
   }
 
   gap(line: number, lost: number | null): void {
@@ -42,6 +49,7 @@ export class KernelEventsOf {
           tables: [],
         };
         this.walking = false;
+        this.emit({ ev: 'page_fault', line: e.line, seq: this.faultSeq });
         return;
       case 'kvm_mmu_pagetable_walk':
         // A walk outside a fault is the emulator's (gva -> gpa), not a fault's.
@@ -103,13 +111,16 @@ export class KernelEventsOf {
           level: e.level,
           old: { hi: e.oldSpteHi, lo: e.oldSpteLo },
           new: { hi: e.newSpteHi, lo: e.newSpteLo },
+          faultSeq: this.fault?.seq ?? -1,
         });
         return;
       case 'fast_page_fault':
-        if (e.fixed)
+        if (e.fixed || e.spurious)
           this.emit({
             ev: 'fast_page_fault',
             line: e.line,
+            faultSeq: this.fault?.seq ?? -1,
+            fixed: e.fixed,
             page: pageOf(e.cr2OrGpaHi, e.cr2OrGpaLo),
             old: { hi: e.oldSpteHi, lo: e.oldSpteLo },
             new: { hi: e.newSpteHi, lo: e.newSpteLo },

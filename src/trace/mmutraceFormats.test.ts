@@ -1,15 +1,31 @@
 /**
  * The table against the kernels' own format files (test/traces/formats/linux-*): every print fmt
- * string the table stands for must be the one each kernel wrote, and every PFERR flag name each
- * kernel's __print_flags knows must be in PFERR_FLAGS with the same bit.
+ * string the table stands for, as each kernel prints it, must be the one that kernel wrote; each
+ * kernel's __print_flags must name the PFERR flags the table says it names, with the same bits;
+ * and where the arguments changed under the same string (the role's access_str[], set_spte's u),
+ * the table must say which kernel prints which form.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printFormat } from './formatPieces';
-import { EVENT_FORMATS, PFERR_FLAGS, type TraceEventName } from './mmutraceFormats';
+import { atLeast, printFormat } from './formatPieces';
+import {
+  ARGUMENT_CHANGES,
+  EVENT_FORMATS,
+  PFERR_FLAGS,
+  PFERR_SINCE,
+  ROLE_ACCESS_STR,
+  type TraceEventName,
+} from './mmutraceFormats';
+import { fieldsOf } from './testkit';
 
 const FORMATS = new URL('../../test/traces/formats/', import.meta.url);
-const KERNELS = ['linux-6.1', 'linux-6.12', 'linux-6.18'];
+const KERNELS = ['linux-6.1', 'linux-6.12', 'linux-6.18', 'linux-7.3'];
+const ROLE_EVENTS = [
+  'kvm_mmu_get_page',
+  'kvm_mmu_prepare_zap_page',
+  'kvm_mmu_sync_page',
+  'kvm_mmu_unsync_page',
+] as const;
 
 /** The C string literals starting at `i` ("a" "b" joined), and where they end. */
 function cStrings(text: string, i: number): { value: string; end: number } {
@@ -63,10 +79,14 @@ describe.each(KERNELS)('%s format files', (kernel) => {
     for (const name of kvmmmu) expect(names).toContain(name);
   });
 
+  const release = kernel.slice('linux-'.length);
+
   it.each(names.filter((n) => files.some((f) => f.endsWith(`.${n}.format`))))(
     '%s: the table prints the same format string',
     (name) => {
-      expect(printFormat(EVENT_FORMATS[name])).toBe(kernelFormat(fileOf(kernel, name).pathname));
+      expect(printFormat(EVENT_FORMATS[name], release)).toBe(
+        kernelFormat(fileOf(kernel, name).pathname),
+      );
     },
   );
 
@@ -78,9 +98,53 @@ describe.each(KERNELS)('%s format files', (kernel) => {
     expect(seen.length).toBeGreaterThan(0);
     for (const [name, value] of seen) expect([name, known.get(name)]).toEqual([name, value]);
   });
+
+  it('name exactly the PFERR flags the table says this kernel names, in its order', () => {
+    const named = PFERR_FLAGS.filter(([n]) => atLeast(release, PFERR_SINCE[n] ?? '0'));
+    for (const event of ['fast_page_fault', 'kvm_mmu_pagetable_walk', 'kvm_mmu_walker_error'])
+      expect(pferrNames(fileOf(kernel, event).pathname)).toEqual(named);
+  });
+
+  it("print the role's access with the access_str[] the table gives this kernel", () => {
+    const want = ROLE_ACCESS_STR.filter((t) => t.since === '' || atLeast(release, t.since)).at(
+      -1,
+    )!.str;
+    for (const event of ROLE_EVENTS)
+      expect([event, accessStr(fileOf(kernel, event).pathname)]).toEqual([event, want]);
+  });
+
+  it("print kvm_mmu_set_spte's u letter as the table says", () => {
+    const fmtLine = readFileSync(fileOf(kernel, 'kvm_mmu_set_spte'), 'utf8');
+    const newForm = atLeast(release, ARGUMENT_CHANGES.setSpteUWithoutMinusOne);
+    expect(fmtLine.includes('REC->u == -1 ? "" : (REC->u ? "u" : "-")')).toBe(!newForm);
+    expect(fmtLine.includes(', REC->u ? "u" : "-",')).toBe(newForm);
+  });
 });
 
-it('6.18 names PK, SS and SGX, which 6.1 and 6.12 print as hex', () => {
+/** The strings of the role format's access_str[] = { ... }. */
+function accessStr(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const body = /access_str\[\] = \{([^}]*)\}/.exec(text)![1]!;
+  return [...body.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+}
+
+it('reads every access_str[] entry as its index says: the 3-bit access, and r from 7.2', () => {
+  const line = (a: string) =>
+    `             vmm-1     [000] ...1.     1.000000: kvm_mmu_sync_page: sp gen 0 gfn 20 l1 8-byte q0 ${a} nxe ad root 0 sync`;
+  ROLE_ACCESS_STR[0]!.str.forEach((a, i) => {
+    // ACC_EXEC_MASK 1, ACC_WRITE_MASK 2, ACC_USER_MASK 4: the index is the model's number.
+    const rec = fieldsOf(line(a));
+    expect([a, rec.access, rec.accessRead]).toEqual([a, i, undefined]);
+  });
+  ROLE_ACCESS_STR[1]!.str.forEach((a, i) => {
+    // ACC_READ_MASK 1, ACC_WRITE_MASK 2, ACC_USER_MASK 4, ACC_EXEC_MASK 8.
+    const access = (i & 2) | (i & 4) | (i & 8 ? 1 : 0);
+    const rec = fieldsOf(line(a));
+    expect([a, rec.access, rec.accessRead]).toEqual([a, access, (i & 1) === 1]);
+  });
+});
+
+it('6.18 and 7.3 name PK, SS and SGX, which 6.1 and 6.12 print as hex', () => {
   const flags = (k: string) =>
     pferrNames(fileOf(k, 'fast_page_fault').pathname)
       .map(([n]) => n)
@@ -88,10 +152,24 @@ it('6.18 names PK, SS and SGX, which 6.1 and 6.12 print as hex', () => {
   expect(flags('linux-6.1')).toBe('P|W|U|RSVD|F');
   expect(flags('linux-6.12')).toBe('P|W|U|RSVD|F');
   expect(flags('linux-6.18')).toBe('P|W|U|PK|SS|SGX|RSVD|F');
+  expect(flags('linux-7.3')).toBe('P|W|U|PK|SS|SGX|RSVD|F');
 });
 
 it("fast_page_fault's error_code is a u32 in 6.1 and a u64 from 6.12", () => {
   const field = (k: string) =>
     readFileSync(fileOf(k, 'fast_page_fault'), 'utf8').match(/field:(\w+) error_code;/)![1];
-  expect(['linux-6.1', 'linux-6.12', 'linux-6.18'].map(field)).toEqual(['u32', 'u64', 'u64']);
+  expect(KERNELS.map(field)).toEqual(['u32', 'u64', 'u64', 'u64']);
+});
+
+it('7.3 adds fields at the end of kvm_exit and kvm_mmu_spte_requested, which 6.12 lacks', () => {
+  const field = (k: string, event: string, name: string) =>
+    readFileSync(fileOf(k, event), 'utf8').includes(` ${name};`);
+  expect(field('linux-6.12', 'kvm_exit', 'requests')).toBe(false);
+  expect(field('linux-7.3', 'kvm_exit', 'requests')).toBe(true);
+  expect(field('linux-6.18', 'kvm_mmu_spte_requested', 'access')).toBe(false);
+  expect(field('linux-7.3', 'kvm_mmu_spte_requested', 'access')).toBe(true);
+  // Without a release the table stands for the newest form.
+  expect(printFormat(EVENT_FORMATS.kvm_exit)).toBe(
+    kernelFormat(fileOf('linux-7.3', 'kvm_exit').pathname),
+  );
 });

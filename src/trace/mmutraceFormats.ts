@@ -4,12 +4,18 @@
  * written as the `print fmt` of its format file; property names follow the format's fields
  * (camelCase), role bits follow union kvm_mmu_page_role as src/model/mmuPageRole.ts names them.
  *
- * One table serves 6.1, 6.12 and 6.18: where they differ the text still parses the same way.
- * fast_page_fault's error_code is a u32 in 6.1 and a u64 from 6.12 (bits 32+ then print as hex,
- * "P|W|U|0x100000000"); 6.18 names three more PFERR bits (PK, SS, SGX) that older kernels print
- * as hex; 6.1 prints spurious/fixed for ret == 5 / 4, 6.12 for 6 / 5 — the text says 0 or 1 either
- * way. test/traces/formats/ holds each kernel's format files, and the tests rebuild every print
- * fmt from this table and compare.
+ * One table serves 6.1, 6.12, 6.18 and 7.3; where they differ, it says from which release:
+ * - fields added at the end of a line are `since` groups (kvm_exit's requests from 6.14,
+ *   kvm_mmu_spte_requested's access from 7.3): an older kernel's line ends before them, and the
+ *   record then has no such properties;
+ * - fast_page_fault's error_code is a u32 in 6.1 and a u64 from 6.12 (bits 32+ then print as hex,
+ *   "P|W|U|0x100000000"); PK, SS and SGX have names from 6.18 (PFERR_SINCE), hex before;
+ * - the role's access is 3 letters before 7.2 and 4 from 7.2 (ROLE_ACCESS_STR), and
+ *   kvm_mmu_set_spte's u letter changed in 7.3 (ARGUMENT_CHANGES): same print fmt string, other
+ *   arguments;
+ * - 6.1 prints spurious/fixed for ret == 5 / 4, 6.12 for 6 / 5: the text says 0 or 1 either way.
+ * test/traces/formats/ holds each kernel's format files, and the tests rebuild every print fmt
+ * from this table for each kernel and compare.
  */
 import {
   access,
@@ -25,6 +31,7 @@ import {
   pferrFlags,
   ptr,
   sdec,
+  since,
   spteAccess,
   until,
   type EventFormat,
@@ -43,6 +50,45 @@ export const PFERR_FLAGS: readonly (readonly [string, number])[] = [
   ['RSVD', 1 << 3],
   ['F', 1 << 4],
 ];
+
+/**
+ * Names older kernels print as hex: 843af0f2e461 ("KVM: x86/mmu: Pretty print PK, SS, and SGX
+ * flags in MMU tracepoints", 6.18). The parser reads both forms.
+ */
+export const PFERR_SINCE: Readonly<Record<string, string>> = {
+  PK: '6.18',
+  SS: '6.18',
+  SGX: '6.18',
+};
+
+/**
+ * KVM_MMU_PAGE_PRINTK's access_str[], indexed by role.access, from the release that first prints
+ * it. 7.2 widened role.access to 4 bits with ACC_READ_MASK (a8827c196146, "KVM: x86/mmu:
+ * introduce ACC_READ_MASK", the MBEC/GMET series), renumbering ACC_EXEC_MASK to 8. The scanner
+ * reads the letters, not the index, so both give the model's 3-bit `access`.
+ */
+export const ROLE_ACCESS_STR: readonly { since: string; str: readonly string[] }[] = [
+  { since: '', str: ['---', '--x', 'w--', 'w-x', '-u-', '-ux', 'wu-', 'wux'] },
+  {
+    since: '7.2',
+    // Eight a line, as the index's bits go (bit 3, exec, splits them).
+    // prettier-ignore
+    str: [
+      '----', 'r---', '-w--', 'rw--', '--u-', 'r-u-', '-wu-', 'rwu-',
+      '---x', 'r--x', '-w-x', 'rw-x', '--ux', 'r-ux', '-wux', 'rwux',
+    ],
+  },
+];
+
+/** Where the text changed while the print fmt string did not: the first release of the new form. */
+export const ARGUMENT_CHANGES = {
+  /**
+   * kvm_mmu_set_spte's u letter: up to 6.18 `REC->u == -1 ? "" : ...`, no letter without a user
+   * bit (EPT); 7.3 prints `REC->u ? "u" : "-"`, so EPT SPTEs show "u". First seen in 7.3's format
+   * files (6.18 has the old form); commit not found.
+   */
+  setSpteUWithoutMinusOne: '7.3',
+} as const;
 
 /**
  * KVM_MMU_PAGE_PRINTK: "sp gen %u gfn %llx l%u %u-byte q%u%s %s%s %snxe %sad root %u %s%c". The
@@ -88,8 +134,13 @@ export const EVENT_FORMATS = {
     'level',
     '%d',
   )} at ${hex53('at')}`,
-  // pfn is 64-bit: an MMIO fault maps KVM_PFN_NOSLOT (bit 63) when MMIO caching is on.
-  kvm_mmu_spte_requested: fmt`gfn ${hex53('gfn')} pfn ${hex64('pfn')} level ${dec('level', '%d')}`,
+  // pfn is 64-bit: an MMIO fault maps KVM_PFN_NOSLOT (bit 63) when MMIO caching is on. access
+  // is the kernel's own ACC_* number (7.3: READ 1, WRITE 2, USER 4, EXEC 8), kept as printed;
+  // first seen in 7.3 (6.18 has no such field), commit not found.
+  kvm_mmu_spte_requested: fmt`gfn ${hex53('gfn')} pfn ${hex64('pfn')} level ${dec(
+    'level',
+    '%d',
+  )}${since('7.3', fmt` access ${hex('access')}`)}`,
   kvm_tdp_mmu_spte_changed: fmt`as id ${dec('asId', '%d')} gfn ${hex53('gfn')} level ${dec(
     'level',
     '%d',
@@ -99,14 +150,18 @@ export const EVENT_FORMATS = {
     '%d',
   )} errno ${sdec('errno')}`,
   // The reason is __print_symbolic text ("npf", "PF excp", "EXCEPTION_NMI FAILED_VMENTRY", or
-  // 0x%lx for an unknown code): anything up to " rip 0x".
+  // 0x%lx for an unknown code): anything up to " rip 0x". requests (vcpu->requests) from 6.14:
+  // 0e77b324110c, "KVM: x86: Add information about pending requests to kvm_exit tracepoint".
   kvm_exit: fmt`vcpu ${dec('vcpuId')} reason ${until('reason', '%s%s%s', ' rip 0x')} rip 0x${hex64(
     'guestRip',
     '%lx',
   )} info1 0x${hex64('info1', '%016llx')} info2 0x${hex64('info2', '%016llx')} intr_info 0x${hex(
     'intrInfo',
     '%08x',
-  )} error_code 0x${hex('errorCode', '%08x')}`,
+  )} error_code 0x${hex('errorCode', '%08x')}${since(
+    '6.14',
+    fmt` requests 0x${hex64('requests', '%016llx')}`,
+  )}`,
   // error_code holds PFERR bits up to 49 (PFERR_PRIVATE_ACCESS): below 2^53.
   kvm_page_fault: fmt`vcpu ${dec('vcpuId')} rip 0x${hex64('guestRip', '%lx')} address 0x${hex64(
     'faultAddress',

@@ -53,6 +53,8 @@ export class FieldScanner {
     for (let k = 0; k < n; k++) {
       const p = pieces[k]!;
       this.starts[k] = pos;
+      // Fields a newer kernel adds at the end (kvm_exit's requests): an older one ends the line here.
+      if (p.opens && blankTo(s, pos, end)) return true;
       switch (p.k) {
         case LIT: {
           const t = p.codes;
@@ -61,7 +63,7 @@ export class FieldScanner {
           if (pos + tn <= end) while (i < tn && s.charCodeAt(pos + i) === t[i]) i++;
           if (i === tn) pos += tn;
           else if (pos >= end - 1 && this.emptyTail(s, pos, end, pieces, k, rec)) return true;
-          else return this.fail(k, pos);
+          else return this.fail(k, pos, p.opens ? `"${p.text.trim()}" or end of line` : null);
           break;
         }
         case HEX:
@@ -156,19 +158,42 @@ export class FieldScanner {
           break;
         }
         case ACCESS: {
-          if (pos + 3 > end || (pos + 3 < end && isWordChar(s.charCodeAt(pos + 3))))
-            return this.fail(k, pos);
-          const w = s.charCodeAt(pos);
-          const u = s.charCodeAt(pos + 1);
-          const x = s.charCodeAt(pos + 2);
-          if ((w !== 119 && w !== 45) || (u !== 117 && u !== 45) || (x !== 120 && x !== 45))
-            return this.fail(k, pos);
-          // access_str[] is indexed by ACC_EXEC_MASK 1 | ACC_WRITE_MASK 2 | ACC_USER_MASK 4.
-          rec[p.name] = (w === 119 ? 2 : 0) | (u === 117 ? 4 : 0) | (x === 120 ? 1 : 0);
+          // Before 7.2 access_str[] is "wux", indexed by ACC_EXEC_MASK 1 | ACC_WRITE_MASK 2 |
+          // ACC_USER_MASK 4; from 7.2 it is "rwux", indexed by ACC_READ_MASK 1 | ACC_WRITE_MASK 2 |
+          // ACC_USER_MASK 4 | ACC_EXEC_MASK 8. Both become the 3-bit number; r is its own property.
+          const c0 = pos < end ? s.charCodeAt(pos) : 0;
+          const c1 = pos + 1 < end ? s.charCodeAt(pos + 1) : 0;
+          const c2 = pos + 2 < end ? s.charCodeAt(pos + 2) : 0;
+          const c3 = pos + 3 < end ? s.charCodeAt(pos + 3) : 0;
+          const four =
+            (c0 === 114 || c0 === 45) &&
+            (c1 === 119 || c1 === 45) &&
+            (c2 === 117 || c2 === 45) &&
+            (c3 === 120 || c3 === 45) &&
+            (pos + 4 === end || !isWordChar(s.charCodeAt(pos + 4)));
+          if (four) {
+            rec[p.name] = (c1 === 119 ? 2 : 0) | (c2 === 117 ? 4 : 0) | (c3 === 120 ? 1 : 0);
+            rec[p.text] = c0 === 114;
+            pos += 4;
+            break;
+          }
+          const three =
+            (c0 === 119 || c0 === 45) &&
+            (c1 === 117 || c1 === 45) &&
+            (c2 === 120 || c2 === 45) &&
+            (pos + 3 === end || !isWordChar(c3));
+          if (!three)
+            return this.fail(
+              k,
+              pos,
+              c0 === 114 || c3 === 120 || c3 === 45 ? 'an access string ("----" to "rwux")' : null,
+            );
+          rec[p.name] = (c0 === 119 ? 2 : 0) | (c1 === 117 ? 4 : 0) | (c2 === 120 ? 1 : 0);
           pos += 3;
           break;
         }
         case SPTE_ACCESS: {
+          // 7.3 always prints the fourth letter, "u" also for u == -1 (EPT): see SPTE_ACCESS.
           if (pos + 3 > end) return this.fail(k, pos);
           const r = s.charCodeAt(pos);
           const w = s.charCodeAt(pos + 1);
@@ -274,4 +299,10 @@ export class FieldScanner {
     for (let j = k + 1; j < pieces.length; j++) rec[pieces[j]!.name] = 0;
     return true;
   }
+}
+
+/** Only blanks from `pos` to `end`. */
+function blankTo(s: string, pos: number, end: number): boolean {
+  while (pos < end && (s.charCodeAt(pos) === 32 || s.charCodeAt(pos) === 9)) pos++;
+  return pos === end;
 }

@@ -4,7 +4,11 @@
  * the summary `npm run import -- --json` prints. Node and browser readers feed it (nodeImport.ts,
  * the worker's traceSession.ts).
  */
-import { isKernelVersion, optionsForKernel, type KernelVersion } from '../model/kernelVersions';
+import {
+  optionsForKernel,
+  resolveKernelRelease,
+  type KernelVersion,
+} from '../model/kernelVersions';
 import type { KernelEvent } from './replay/kernelEvents';
 import { tdpMmuInEffect, type KernelOptions } from '../model/kernelOptions';
 import type { MmuWorld } from '../model/mmuOps';
@@ -14,6 +18,7 @@ import { spteFlags } from '../model/sptes';
 import { TraceReplay } from './replay/replayState';
 import { traceStateOf } from './replay/replayKernelEvent';
 import { KernelEventsOf } from './kernelEventsOf';
+import { parseKvmStatsLine } from './kvmStatsLine';
 import type { TraceGap, TraceHandlers, TraceMarker, TraceSummary } from './traceParser';
 
 /** How much of a trace's text the importer reads first to tell its kernel and parameters. */
@@ -45,17 +50,26 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
   const bit63Empty =
     /(?:old_spte|new_spte|old|new) (?:0x)?8000000000000000\b|\|0x[0-9a-f]{9,}/.test(head);
   const oldEmpty = /kvm_tdp_mmu_spte_changed: .*(?:old_spte|new_spte) (?:0|5a0)\b/.test(head);
+  // 7.2 widened role.access to 4 bits (ACC_READ_MASK): "q0 rwux", "q0 direct r--x".
+  const roleAccess4 =
+    /: sp gen \d+ gfn [0-9a-f]+ l\d \d-byte q\d+(?: direct)? [r-][w-][u-][x-] /.test(head);
   const kernel: Setting<KernelVersion> = given.kernel
     ? { value: given.kernel, how: 'given', why: given.givenBy ?? '--kernel' }
-    : bit63Empty
+    : roleAccess4
       ? {
-          value: '6.12',
+          value: '7.3',
           how: 'seen',
-          why: 'empty SPTEs carry bit 63 (6.10+) or fast_page_fault prints a 64-bit error code (6.12+)',
+          why: 'shadow pages print a 4-letter access ("rwux": ACC_READ_MASK, 7.2+); read as 7.3, the newest such release modelled',
         }
-      : oldEmpty
-        ? { value: '6.1', how: 'seen', why: 'empty SPTEs without bit 63 (before 6.10)' }
-        : { value: 'current', how: 'assumed', why: 'nothing in the first MiB tells the version' };
+      : bit63Empty
+        ? {
+            value: '6.12',
+            how: 'seen',
+            why: 'empty SPTEs carry bit 63 (6.10+) or fast_page_fault prints a 64-bit error code (6.12+)',
+          }
+        : oldEmpty
+          ? { value: '6.1', how: 'seen', why: 'empty SPTEs without bit 63 (before 6.10)' }
+          : { value: 'current', how: 'assumed', why: 'nothing in the first MiB tells the version' };
   const tdpMmuSeen = head.includes('kvm_tdp_mmu_spte_changed:');
   const root = /kvm_mmu_get_page: sp gen \d+ gfn [0-9a-f]+ l[45] \d-byte q\d( direct)?/.exec(head);
   const tdp: Setting<boolean> =
@@ -104,15 +118,25 @@ export function importKernelOptions(s: ImportSettings): Partial<KernelOptions> {
   return { ...optionsForKernel(s.kernel.value), tdp: s.tdp.value, tdpMmu: s.tdpMmu.value };
 }
 
+/**
+ * Any release, as uname -r prints it too: the newest modelled version at or below it
+ * (resolveKernelRelease). Behaviours a release between two modelled ones has on top (its
+ * `options`) are not carried by ImportOptions.
+ */
 export function parseKernelFlag(v: string): KernelVersion {
-  if (!isKernelVersion(v)) throw new Error(`--kernel ${v}: not a known version`);
-  return v;
+  try {
+    return resolveKernelRelease(v).version;
+  } catch (e) {
+    throw new Error(`--kernel ${v}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** The parser's handlers for an import: each event that changes the model goes to `onOp`. */
 export class TraceImport {
   readonly markers: { line: number; text: string; op: number }[] = [];
   readonly gaps: TraceGap[] = [];
+  /** kvm-stats marker lines: checks, not phase markers. */
+  statsLines = 0;
   /** Kernel events emitted so far: the op index a marker is placed before. */
   ops = 0;
   private readonly convert: KernelEventsOf;
@@ -130,6 +154,11 @@ export class TraceImport {
         this.convert.event(e);
       },
       onMarker: (m: TraceMarker) => {
+        const stats = parseKvmStatsLine(m.text);
+        if (stats) {
+          this.statsLines++;
+          return this.convert.kvmStats(m.line, stats);
+        }
         this.markers.push({ line: m.line, text: m.text, op: this.ops });
         this.convert.marker();
       },

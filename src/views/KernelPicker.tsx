@@ -42,7 +42,9 @@ export function KernelPicker() {
         >
           {kernels.map((k) => (
             <option key={k.version} value={k.version}>
-              {k.version === 'current' ? 'current (mainline 2026)' : `v${k.version}`}
+              {k.version === 'current'
+                ? 'current (mainline: nothing after v7.3 modelled)'
+                : `v${k.version}`}
             </option>
           ))}
         </select>

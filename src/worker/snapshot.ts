@@ -57,7 +57,12 @@ export function buildSnapshot(
     step,
     chain: chainSnapshot(st, opts.chain, step.focus),
     tree: opts.tree
-      ? treeSnapshot(st.world.vm, st.world.vm.opIndex, undefined, traceStateOf(st.world)?.inferredLinks)
+      ? treeSnapshot(
+          st.world.vm,
+          st.world.vm.opIndex,
+          undefined,
+          traceStateOf(st.world)?.inferredLinks,
+        )
       : { pages: [], entries: new Uint8Array(0), edges: [], roots: [] },
     caches: caches(st.world),
     stats: stats(st.world),

@@ -72,16 +72,30 @@ export type KernelEvent =
       level: number;
       old: Spte64;
       new: Spte64;
+      /** The fault it happened in (FaultContext.seq), or -1 outside a fault. */
+      faultSeq: number;
     }
   | { ev: 'split_huge_page'; line: number; gfn: number; level: number; spte: Spte64; errno: number }
-  /** A fault fixed in place (W, A/D bits) under mmu_lock's read side: no rmap change. */
+  /** kvm_page_fault: a vCPU's fault reaches kvm_mmu_page_fault (counted in pf_taken). */
+  | { ev: 'page_fault'; line: number; seq: number }
+  /** fast_page_fault settled a fault without mmu_lock: fixed in place (W, A/D bits), or spurious. */
   | {
       ev: 'fast_page_fault';
       line: number;
+      /** The fault it belongs to (FaultContext.seq), or -1. */
+      faultSeq: number;
+      fixed: boolean;
       /** cr2_or_gpa's page: the address the shadow walk followed. */
       page: number;
       old: Spte64;
       new: Spte64;
+    }
+  /** KVM's statistics as a marker line printed them (kvm-stats), to check the model's against. */
+  | {
+      ev: 'kvm_stats';
+      line: number;
+      scope: 'vm' | 'vcpu0' | 'vcpus';
+      values: { name: string; value: number }[];
     }
   /** `[LOST N EVENTS]`: what follows may miss events (null: the kernel did not say how many). */
   | { ev: 'gap'; line: number; lost: number | null };
@@ -114,8 +128,12 @@ export function kernelEventLabel(e: KernelEvent): string {
       return `tdp_spte_changed gfn ${hex(e.gfn)} l${e.level}`;
     case 'split_huge_page':
       return `split_huge_page gfn ${hex(e.gfn)} l${e.level}`;
+    case 'page_fault':
+      return `page_fault #${e.seq}`;
     case 'fast_page_fault':
-      return `fast_page_fault at ${hex(e.page * 4096)}`;
+      return `fast_page_fault ${e.fixed ? 'fixed' : 'spurious'} at ${hex(e.page * 4096)}`;
+    case 'kvm_stats':
+      return `kvm-stats ${e.scope}: ${e.values.length} values`;
     case 'gap':
       return e.lost === null ? 'lost events' : `lost ${e.lost} events`;
   }

@@ -30,6 +30,7 @@ import {
   setFrame,
   type Replay,
 } from './replayState';
+import { setSpteInFault } from './faultOutcome';
 import { flagsOfSpte } from './spteBits';
 
 /** The page a frame belongs to, or the page the kernel must have written into when the frame is new. */
@@ -76,6 +77,7 @@ export function setSpte(x: Replay, e: Extract<KernelEvent, { ev: 'set_spte' }>):
     );
     return `set_spte at ${hex(e.at)}: no page`;
   }
+  if (e.fault) setSpteInFault(x, e.fault.seq, sp);
   const where = `page ${sp.id}[${index}]`;
   if (sp.level !== e.level) {
     contradict(

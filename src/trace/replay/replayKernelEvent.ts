@@ -6,6 +6,8 @@
 import type { EventReplayer, MmuWorld, RecordedEvent } from '../../model/mmuOps';
 import type { Kvm } from '../../model/vm';
 import { kernelEventLabel, type KernelEvent } from './kernelEvents';
+import { fastOutcome, faultTaken, tdpMmuChangedInFault } from './faultOutcome';
+import { checkKvmStats } from './kvmStats';
 import { fastPageFault, setSpte } from './leaves';
 import { agree, contradict, TraceReplay, type Replay } from './replayState';
 import { getPage, prepareZap, syncState } from './shadowPages';
@@ -50,9 +52,15 @@ function apply(x: Replay, e: KernelEvent): string {
     case 'split_huge_page':
       return shadowSplitEvent(x, e) ?? replayTdpMmuEvent(x, e);
     case 'tdp_spte_changed':
+      tdpMmuChangedInFault(x, e.faultSeq);
       return replayTdpMmuEvent(x, e);
+    case 'page_fault':
+      return faultTaken(x, e.seq);
     case 'fast_page_fault':
-      return fastPageFault(x, e.page, e.old, e.new);
+      fastOutcome(x, e.faultSeq, e.fixed);
+      return e.fixed ? fastPageFault(x, e.page, e.old, e.new) : 'fast_page_fault: spurious';
+    case 'kvm_stats':
+      return checkKvmStats(x, e);
     case 'gap':
       x.r.lastGapLine = e.line;
       x.vm.rec?.push({

@@ -14,6 +14,8 @@ import type { Kvm } from '../../model/vm';
 import { commitZapPage } from '../../model/zap';
 import { hex } from '../../model/hex';
 import type { FaultContext, PrintedPage } from './kernelEvents';
+import type { FaultWindow } from './faultOutcome';
+import type { KernelStatCheck } from './kvmStats';
 
 export interface Contradiction {
   line: number;
@@ -62,6 +64,13 @@ export class TraceReplay {
   /** Links the replay placed by inference, by the parent entry's sptep (non-leaf links are not traced). */
   inferredLinks = new Set<number>();
   pages = { created: 0, reused: 0, zapped: 0 };
+  /** The fault in progress, for the pf_* statistics (faultOutcome.ts). */
+  faultWindow: FaultWindow | null = null;
+  /** KVM's statistics printed in the trace and the model's at the same line (the first ones). */
+  kernelStats: KernelStatCheck[] = [];
+  statsChecked = 0;
+  /** Statistics printed that the model does not keep, with why ("vm.mmu_pte_write" -> reason). */
+  statsNotModelled = new Map<string, string>();
   /** The shadow MMU split the last split child started, awaiting its kvm_mmu_split_huge_page. */
   shadowSplitDone: { gfn: number; level: number; pfn: number } | null = null;
   /** Entries per non-empty rmap head, and the peaks of the rmap figures. */
@@ -85,6 +94,9 @@ export class TraceReplay {
       pages: { ...this.pages },
       rmapEntries: new Map(this.rmapEntries),
       inferredLinks: new Set(this.inferredLinks),
+      kernelStats: this.kernelStats.slice(),
+      faultWindow: this.faultWindow && { ...this.faultWindow },
+      statsNotModelled: new Map(this.statsNotModelled),
       peak: { ...this.peak },
       hook: null,
     });

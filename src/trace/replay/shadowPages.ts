@@ -7,16 +7,23 @@
 import type { MmuFn } from '../../model/mmuEvents';
 import { sptepOf, type KvmMmuPage } from '../../model/mmuPage';
 import { makeRole, type KvmMmuPageRole } from '../../model/mmuPageRole';
-import { allocShadowPage, linkShadowPage, vcpuPageCaches } from '../../model/pageTable';
+import {
+  allocShadowPage,
+  linkShadowPage,
+  noteShadowPageLookup,
+  vcpuPageCaches,
+} from '../../model/pageTable';
 import { pagesPerEntry, spteIndex } from '../../model/spte';
 import type { Kvm } from '../../model/vm';
-import { prepareZapPage } from '../../model/zap';
+import { kvmUnlinkUnsyncPage, kvmUnsyncPage } from '../../model/unsync';
+import { prepareZapPage, putInvalidRoot } from '../../model/zap';
 import { hex } from '../../model/hex';
 import type { FaultContext, PrintedPage } from './kernelEvents';
 import {
   contradict,
   ensureMemslot,
   enterFault,
+  forgetPage,
   freePages,
   infer,
   type Replay,
@@ -126,6 +133,7 @@ export function getPage(
       'kvm_mmu_get_shadow_page',
       `"existing" lookup of ${what}, but the model has no such page`,
     );
+  noteShadowPageLookup(vm, p.gfn, created ? null : (sp ?? null));
   if (created || !sp) {
     sp = allocShadowPage(
       vm,
@@ -148,7 +156,7 @@ export function getPage(
     });
   }
   sp.rootCount = p.rootCount;
-  sp.unsync = p.unsync;
+  printedUnsync(vm, sp, p.unsync);
   if (!fault) {
     sp.rootCount++;
     infer(
@@ -194,9 +202,13 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
       );
       return `zap of unknown invalid page ${what}`;
     }
-    sp.rootCount = p.rootCount;
-    vm.rec?.push({ k: 'zapPage', fn: 'kvm_mmu_prepare_zap_page', page: sp.id });
-    freePages(x, [sp]);
+    if (sp.tdpMmuPage) {
+      vm.rec?.push({ k: 'zapPage', fn: 'kvm_mmu_prepare_zap_page', page: sp.id });
+      freePages(x, [sp]);
+    } else {
+      putInvalidRoot(vm, sp);
+      forgetPage(r, sp.id);
+    }
     return `invalid root page ${sp.id} (${what}) freed: its last root_count is gone`;
   }
   const sp = findPrinted(vm, p);
@@ -208,7 +220,7 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
   r.lastZapped = p;
   if (sp.tdpMmuPage) return tdpMmuZap(x, sp);
   sp.rootCount = p.rootCount;
-  sp.unsync = p.unsync;
+  printedUnsync(vm, sp, p.unsync);
   const invalid: KvmMmuPage[] = [];
   prepareZapPage(vm, sp, invalid, 'kvm_mmu_prepare_zap_page', { cascade: false, rootsStay: true });
   freePages(x, invalid);
@@ -235,7 +247,7 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
     contradict(x, fn, `${unsync ? 'unsync' : 'sync'} of ${what}, a page the model does not have`);
     return `${unsync ? 'unsync' : 'sync'} of unknown page ${what}`;
   }
-  sp.unsync = unsync;
+  printedUnsync(vm, sp, unsync);
   sp.rootCount = p.rootCount;
   vm.rec?.push({
     k: 'note',
@@ -250,4 +262,10 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
       `FNAME(sync_page) re-read page ${sp.id}'s guest PTEs (not traced): SPTEs it dropped stay in the model until an event overwrites or zaps them`,
     );
   return `page ${sp.id} (${what}) ${unsync ? 'unsync' : 'synced'}`;
+}
+
+/** The unsync state a page is printed with, reached the kernel's way (kvm->stat.mmu_unsync follows). */
+function printedUnsync(vm: Kvm, sp: KvmMmuPage, unsync: boolean): void {
+  if (unsync) kvmUnsyncPage(vm, sp);
+  else kvmUnlinkUnsyncPage(vm, sp);
 }
