@@ -36,7 +36,7 @@ describe('npm run import', () => {
         'contradictions',
       ]),
     );
-    expect(s.usedPages).toEqual([{ line: 24954, kernel: 12, model: 12 }]);
+    expect(s.usedPages).toEqual([{ line: 24977, kernel: 12, model: 12 }]);
     expect(s.contradictions).toEqual([]);
     expect(s.tdp).toMatchObject({ value: true, how: 'given' });
   }, 60_000);

@@ -10,6 +10,13 @@ import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
 import { importTraceFile } from '../trace/nodeImport';
 import { TraceParseError } from '../trace/traceErrors';
 import type { ImportOptions, ImportSummary } from '../trace/traceImport';
+import { OUTSIDE_MMU } from '../trace/replay/kvmStats';
+
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is no error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
@@ -100,6 +107,16 @@ function printSummary(file: string, s: ImportSummary): void {
   for (const u of s.usedPages)
     console.log(
       `  line ${u.line}: kvm_mmu_zap_all_fast used_pages ${u.kernel} (kernel), ${u.model} (model) ${u.kernel === u.model ? 'agree' : 'DISAGREE'}`,
+    );
+  const k = s.kernelStatsChecked;
+  if (k.total > 0)
+    console.log(
+      `  KVM statistics: ${k.total} values checked at kvm-stats lines, ${k.agree} agree; not modelled: ${
+        s.notModelled
+          .filter((n) => n.why !== OUTSIDE_MMU)
+          .map((n) => n.name)
+          .join(', ') || 'none'
+      } (and ${s.notModelled.filter((n) => n.why === OUTSIDE_MMU).length} outside the MMU)`,
     );
   const r = s.rmaps;
   console.log(

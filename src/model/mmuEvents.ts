@@ -27,6 +27,7 @@ export type MmuFn =
   | 'shadow_mmu_split_huge_page'
   | 'tdp_mmu_split_huge_page'
   | 'drop_large_spte'
+  | 'kvm_mmu_zap_collapsible_sptes'
   | 'kvm_flush_remote_tlbs'
   | 'mmu_shrink_scan'
   | 'make_mmu_pages_available'

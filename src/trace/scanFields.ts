@@ -63,7 +63,9 @@ export class FieldScanner {
           if (pos + tn <= end) while (i < tn && s.charCodeAt(pos + i) === t[i]) i++;
           if (i === tn) pos += tn;
           else if (pos >= end - 1 && this.emptyTail(s, pos, end, pieces, k, rec)) return true;
-          else return this.fail(k, pos, p.opens ? `"${p.text.trim()}" or end of line` : null);
+          else if (!p.opens || s.slice(pos, end).trim() === p.text.trim()) return this.fail(k, pos);
+          // A line that ends in the literal is told what follows it (traceErrors.ts).
+          else return this.fail(k, pos, `"${p.text.trim()}" or end of line`);
           break;
         }
         case HEX:

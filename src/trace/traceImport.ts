@@ -19,6 +19,7 @@ import { TraceReplay } from './replay/replayState';
 import { traceStateOf } from './replay/replayKernelEvent';
 import { KernelEventsOf } from './kernelEventsOf';
 import { parseKvmStatsLine } from './kvmStatsLine';
+import type { KernelStatCheck } from './replay/kvmStats';
 import type { TraceGap, TraceHandlers, TraceMarker, TraceSummary } from './traceParser';
 
 /** How much of a trace's text the importer reads first to tell its kernel and parameters. */
@@ -59,7 +60,7 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
       ? {
           value: '7.3',
           how: 'seen',
-          why: 'shadow pages print a 4-letter access ("rwux": ACC_READ_MASK, 7.2+); read as 7.3, the newest such release modelled',
+          why: 'the role access prints 4 letters ("rwux": ACC_READ_MASK, 7.2+); read as 7.3, the newest such release modelled',
         }
       : bit63Empty
         ? {
@@ -196,6 +197,12 @@ export interface ImportSummary {
   replayed: number;
   pages: { created: number; reused: number; zapped: number; live: number; liveTdpMmu: number };
   usedPages: { line: number; kernel: number; model: number }[];
+  /** Every value of a kvm-stats line the model keeps, with the model's at that line (the first 20,000). */
+  kernelStats: KernelStatCheck[];
+  /** Checks in all, and how many agree. */
+  kernelStatsChecked: { total: number; agree: number };
+  /** Statistics the trace printed that the model does not keep, with why. */
+  notModelled: { name: string; why: string }[];
   rmaps: { end: RmapFigures; peak: RmapFigures };
   teardown: {
     shadowPages: number;
@@ -257,6 +264,12 @@ export function importSummary(
       liveTdpMmu: tdpMmuPages,
     },
     usedPages: r.usedPages,
+    kernelStats: r.kernelStats,
+    kernelStatsChecked: {
+      total: r.statsChecked,
+      agree: r.statsChecked - r.contradictions.filter((c) => c.fn === 'kvm_get_stats').length,
+    },
+    notModelled: [...r.statsNotModelled].map(([name, why]) => ({ name, why })),
     rmaps: {
       end: { heads: end.heads, maxChain: end.maxChain, descriptors: end.descriptors },
       peak: { ...r.peak },

@@ -102,10 +102,14 @@ export type KernelEvent =
 
 export type KernelEventName = KernelEvent['ev'];
 
-/** SPTE_MMU_PRESENT_MASK (bit 11) and PT_PAGE_SIZE_MASK (bit 7). */
+/**
+ * SPTE_MMU_PRESENT_MASK (bit 11) and PT_PAGE_SIZE_MASK (bit 7). Both are the same in the x86 and
+ * the EPT layout (spteBits.ts): bit 11 is KVM's own, ignored by every SPTE format, and never set
+ * in an MMIO SPTE; bit 7 is PS in a PDE/PDPTE of either format. So is the frame below.
+ */
 export const spteIsPresent = (s: Spte64): boolean => (s.lo & (1 << 11)) !== 0;
 export const spteIsLarge = (s: Spte64): boolean => (s.lo & (1 << 7)) !== 0;
-/** The frame an SPTE points at (bits 12..51). */
+/** The frame an SPTE points at (bits 12..51, SPTE_BASE_ADDR_MASK, in both layouts). */
 export const sptePfn = (s: Spte64): number => (s.hi & 0xfffff) * 2 ** 20 + (s.lo >>> 12);
 
 /** A short label for an event: the timeline's name for its op. */

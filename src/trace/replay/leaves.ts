@@ -31,7 +31,7 @@ import {
   type Replay,
 } from './replayState';
 import { setSpteInFault } from './faultOutcome';
-import { flagsOfSpte } from './spteBits';
+import { flagsOfSpte, spteIsAccessTracked } from './spteBits';
 
 /** The page a frame belongs to, or the page the kernel must have written into when the frame is new. */
 function pageForFrame(
@@ -78,6 +78,7 @@ export function setSpte(x: Replay, e: Extract<KernelEvent, { ev: 'set_spte' }>):
     return `set_spte at ${hex(e.at)}: no page`;
   }
   if (e.fault) setSpteInFault(x, e.fault.seq, sp);
+  if (e.level >= 2) x.r.hugeRegions.add(Math.floor(e.gfn / 512));
   const where = `page ${sp.id}[${index}]`;
   if (sp.level !== e.level) {
     contradict(
@@ -96,7 +97,7 @@ export function setSpte(x: Replay, e: Extract<KernelEvent, { ev: 'set_spte' }>):
         `${where} maps gfn ${hex(g)} in a direct page, the kernel wrote gfn ${hex(e.gfn)} there`,
       );
   }
-  const flags = flagsOfSpte(e.spte, e.level, e);
+  const flags = flagsOfSpte(e.spte, e.level, e, x.r.spteLayout);
   const pfn = sptePfn(e.spte);
   if (sp.tdpMmuPage) {
     // The TDP MMU traced this write as kvm_tdp_mmu_spte_changed already: check it is there.
@@ -139,8 +140,11 @@ export function fastPageFault(x: Replay, page: number, old: Spte64, now: Spte64)
       if (isLastSpte(f, sp.level)) {
         if (spteTarget(vm, sp, i) !== pfn) break;
         const g = entryGfn(vm, sp, i);
-        // The fix changes W/A/D only: execute stays as the model had it.
-        const flags = flagsOfSpte(now, sp.level, { x: (f & SPTE_EXEC) !== 0 });
+        // The fix changes W/A/D only: execute stays as the model had it. Restoring an EPT
+        // access-tracked SPTE (restore_acc_track_spte) brings its saved R/X back: read them.
+        const layout = x.r.spteLayout;
+        const keep = spteIsAccessTracked(old, layout) ? {} : { x: (f & SPTE_EXEC) !== 0 };
+        const flags = flagsOfSpte(now, sp.level, keep, layout);
         setModelSpte(vm, sp, i, flags, pfn, g, 'fast_page_fault');
         return `page ${sp.id}[${i}] fixed in place: ${spteBitsText(f)} → ${spteBitsText(flags)}`;
       }

@@ -60,8 +60,9 @@ describe('trace replay checks', () => {
     expect(r.contradictions).toEqual([]);
     expect(r.usedPages).toEqual([{ line: 12, kernel: 4, model: 4 }]);
     expect(events[0]).toMatchObject({ ev: 'get_page', fault: null });
+    expect(events[1]).toMatchObject({ ev: 'page_fault', seq: 1 });
     // The walk says which guest tables the fault went through: gfn 0x11 at level 3, 0x13 at 2, 0x20 at 1.
-    expect(events[1]).toMatchObject({ ev: 'get_page', fault: { page: 0x40000 } });
+    expect(events[2]).toMatchObject({ ev: 'get_page', fault: { page: 0x40000 } });
     const pages = [...world.vm.livePages()];
     const byGfn = (g: number) => pages.find((p) => p.gfn === g)!;
     expect(byGfn(0x10).rootCount).toBe(1);
@@ -76,7 +77,11 @@ describe('trace replay checks', () => {
       'kvm_mmu_prepare_zap_page: sp gen 0 gfn 99 l1 8-byte q0 w-x nxe ad root 0 sync',
     ]);
     expect(r.contradictions).toEqual([
-      { line: 2, message: 'zap of gfn 0x99 level 1, a page the model does not have' },
+      {
+        line: 2,
+        message: 'zap of gfn 0x99 level 1, a page the model does not have',
+        fn: 'kvm_mmu_prepare_zap_page',
+      },
     ]);
   });
 

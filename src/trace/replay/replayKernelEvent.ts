@@ -12,6 +12,7 @@ import { fastPageFault, setSpte } from './leaves';
 import { agree, contradict, TraceReplay, type Replay } from './replayState';
 import { getPage, prepareZap, syncState } from './shadowPages';
 import { shadowSplitEvent } from './shadowSplit';
+import type { SpteLayout } from './spteBits';
 import { replayTdpMmuEvent } from './tdpMmu';
 
 /** Applies one kernel event; returns the op's summary. Never throws on a disagreement. */
@@ -89,11 +90,20 @@ export class TraceReplayer implements EventReplayer {
   }
 }
 
-/** Installs a fresh trace replay in a world (before its first kernel event). */
-export function installTraceReplay(w: MmuWorld): TraceReplay {
+/**
+ * Installs a fresh trace replay in a world (before its first kernel event), reading SPTEs by
+ * the host's layout: 'ept' for TDP on an Intel host, else 'x86' (spteLayoutOf).
+ */
+export function installTraceReplay(w: MmuWorld, spteLayout: SpteLayout = 'x86'): TraceReplay {
   const r = new TraceReplayer();
+  r.state.spteLayout = spteLayout;
   w.trace = r;
   return r.state;
+}
+
+/** A trace replayed as a scenario carries its SPTE layout beside its ops (not a document field). */
+export interface TraceScenarioExtras {
+  spteLayout?: SpteLayout;
 }
 
 /** The trace replay state of a world, if it replays a trace. */

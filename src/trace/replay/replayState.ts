@@ -14,12 +14,15 @@ import type { Kvm } from '../../model/vm';
 import { commitZapPage } from '../../model/zap';
 import { hex } from '../../model/hex';
 import type { FaultContext, PrintedPage } from './kernelEvents';
+import type { SpteLayout } from './spteBits';
 import type { FaultWindow } from './faultOutcome';
 import type { KernelStatCheck } from './kvmStats';
 
 export interface Contradiction {
   line: number;
   message: string;
+  /** The kernel function whose check it is. */
+  fn: MmuFn;
 }
 
 export interface UsedPagesCheck {
@@ -35,7 +38,16 @@ export interface Inference {
 }
 
 export type InferenceKind =
-  'memslot' | 'root' | 'link' | 'frame' | 'topup' | 'role' | 'split' | 'sync' | 'tdp-free';
+  | 'memslot'
+  | 'root'
+  | 'link'
+  | 'frame'
+  | 'topup'
+  | 'role'
+  | 'split'
+  | 'sync'
+  | 'tdp-free'
+  | 'collapse';
 
 /** Inferences kept one by one (all are counted): enough to point at each kind's cases. */
 const KEEP_INFERENCES = 500;
@@ -43,6 +55,8 @@ const KEEP_INFERENCES = 500;
 const SLOT_PAGES = 1 << 14;
 
 export class TraceReplay {
+  /** The host's SPTE format, which every SPTE the trace prints is read by (spteBits.ts). */
+  spteLayout: SpteLayout = 'x86';
   /** Shadow page id -> its frame (from `at`, or a TDP link's pfn), and back. */
   frameOf = new Map<number, number>();
   pageAt = new Map<number, number>();
@@ -64,6 +78,13 @@ export class TraceReplay {
   /** Links the replay placed by inference, by the parent entry's sptep (non-leaf links are not traced). */
   inferredLinks = new Set<number>();
   pages = { created: 0, reused: 0, zapped: 0 };
+  /** 2 MiB regions (gfn / 512) the kernel mapped huge at some point: the host can map them huge. */
+  hugeRegions = new Set<number>();
+  /**
+   * Pages that have been unsync: FNAME(sync_page) and FNAME(invlpg) drop their SPTEs as the guest
+   * changed its PTEs, and no tracepoint says which, so their leaves are an uncertain count.
+   */
+  syncedUnseen = new Set<number>();
   /** The fault in progress, for the pf_* statistics (faultOutcome.ts). */
   faultWindow: FaultWindow | null = null;
   /** KVM's statistics printed in the trace and the model's at the same line (the first ones). */
@@ -95,6 +116,8 @@ export class TraceReplay {
       rmapEntries: new Map(this.rmapEntries),
       inferredLinks: new Set(this.inferredLinks),
       kernelStats: this.kernelStats.slice(),
+      hugeRegions: new Set(this.hugeRegions),
+      syncedUnseen: new Set(this.syncedUnseen),
       faultWindow: this.faultWindow && { ...this.faultWindow },
       statsNotModelled: new Map(this.statsNotModelled),
       peak: { ...this.peak },
@@ -131,7 +154,7 @@ export function contradict(x: Replay, fn: MmuFn, message: string): void {
   const text =
     message +
     (gap === null ? '' : ` (after the lost events at line ${gap}: may come from the gap)`);
-  x.r.contradictions.push({ line: x.line, message: text });
+  x.r.contradictions.push({ line: x.line, message: text, fn });
   x.vm.rec?.push({ k: 'check', fn, ok: false, text });
 }
 
@@ -168,6 +191,7 @@ export function setFrame(r: TraceReplay, page: number, frame: number): void {
 }
 
 export function forgetPage(r: TraceReplay, page: number): void {
+  r.syncedUnseen.delete(page);
   for (const s of r.inferredLinks) if (sptepPage(s) === page) r.inferredLinks.delete(s);
   const frame = r.frameOf.get(page);
   if (frame !== undefined) r.pageAt.delete(frame);

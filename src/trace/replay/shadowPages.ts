@@ -156,7 +156,7 @@ export function getPage(
     });
   }
   sp.rootCount = p.rootCount;
-  printedUnsync(vm, sp, p.unsync);
+  printedUnsync(x, sp, p.unsync);
   if (!fault) {
     sp.rootCount++;
     infer(
@@ -220,7 +220,7 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
   r.lastZapped = p;
   if (sp.tdpMmuPage) return tdpMmuZap(x, sp);
   sp.rootCount = p.rootCount;
-  printedUnsync(vm, sp, p.unsync);
+  printedUnsync(x, sp, p.unsync);
   const invalid: KvmMmuPage[] = [];
   prepareZapPage(vm, sp, invalid, 'kvm_mmu_prepare_zap_page', { cascade: false, rootsStay: true });
   freePages(x, invalid);
@@ -247,7 +247,7 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
     contradict(x, fn, `${unsync ? 'unsync' : 'sync'} of ${what}, a page the model does not have`);
     return `${unsync ? 'unsync' : 'sync'} of unknown page ${what}`;
   }
-  printedUnsync(vm, sp, unsync);
+  printedUnsync(x, sp, unsync);
   sp.rootCount = p.rootCount;
   vm.rec?.push({
     k: 'note',
@@ -265,7 +265,9 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
 }
 
 /** The unsync state a page is printed with, reached the kernel's way (kvm->stat.mmu_unsync follows). */
-function printedUnsync(vm: Kvm, sp: KvmMmuPage, unsync: boolean): void {
-  if (unsync) kvmUnsyncPage(vm, sp);
-  else kvmUnlinkUnsyncPage(vm, sp);
+function printedUnsync(x: Replay, sp: KvmMmuPage, unsync: boolean): void {
+  if (unsync) {
+    kvmUnsyncPage(x.vm, sp);
+    x.r.syncedUnseen.add(sp.id);
+  } else kvmUnlinkUnsyncPage(x.vm, sp);
 }

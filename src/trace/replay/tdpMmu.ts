@@ -130,7 +130,15 @@ export function replayTdpMmuEvent(
   if (newPresent) {
     const pfn = sptePfn(e.new);
     if (!isPresent(cur)) vm.stats.leafSptesSet++;
-    setSpte(vm, sp, i, flagsOfSpte(e.new, e.level), pfn, e.gfn, 'handle_changed_spte');
+    setSpte(
+      vm,
+      sp,
+      i,
+      flagsOfSpte(e.new, e.level, {}, x.r.spteLayout),
+      pfn,
+      e.gfn,
+      'handle_changed_spte',
+    );
     return `${where} = pfn ${hex(pfn)} (TDP MMU leaf)`;
   }
   if (isPresent(spteFlags(vm, sp, i))) clearSpte(vm, sp, i, 'handle_changed_spte');
@@ -169,7 +177,7 @@ function link(
     // tdp_mmu_split_huge_page fills the new table before linking it; those writes are not traced.
     const base = sptePfn(old);
     const step = pagesPerEntry(level - 1);
-    const flags = flagsOfSpte(old, level - 1);
+    const flags = flagsOfSpte(old, level - 1, {}, x.r.spteLayout);
     for (let k = 0; k < SPTE_ENT_PER_PAGE; k++)
       setSpte(
         vm,
