@@ -34,7 +34,7 @@ function alsoBuildEmbed(): Plugin {
 function traceAssets(): Plugin {
   const root = fileURLToPath(new URL('./test/traces/', import.meta.url));
   const files = () =>
-    ['linux-6.1', 'linux-6.12'].flatMap((k) =>
+    ['linux-6.1', 'linux-6.12', 'linux-7.3'].flatMap((k) =>
       readdirSync(root + k).map((w) => ({
         url: `traces/${k}/${w}.txt.gz`,
         path: `${root}${k}/${w}/trace.txt.gz`,

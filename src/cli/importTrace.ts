@@ -1,16 +1,21 @@
 /**
- * npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off] [--json]
+ * npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off]
+ *   [--ept on|off] [--host intel|amd] [--json]
+ * --ept on|off is kvm_intel's parameter: --tdp on|off on an Intel host, whose TDP SPTEs have EPT's
+ * layout (R/W/X in bits 0-2, A/D in 8-9); --host says the CPU alone (shadow paging is the x86
+ * layout on either). Without them the host is told from kvm_exit's reasons, or assumed AMD.
  * Replays a kvmmmu trace (tracefs or trace-cmd report text, plain or gzip) through the model and
  * prints a summary, or with --json one document (src/trace/traceImport.ts ImportSummary). Exit
  * status: 0 when the replay agrees with the kernel's own numbers, 1 on any contradiction, 2 on a
  * parse error or bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
+import { KERNEL_VERSIONS } from '../model/kernelVersions';
 import { importTraceFile } from '../trace/nodeImport';
 import { TraceParseError } from '../trace/traceErrors';
-import type { ImportOptions, ImportSummary } from '../trace/traceImport';
+import { parseKernelFlag, type ImportOptions, type ImportSummary } from '../trace/traceImport';
 import { OUTSIDE_MMU } from '../trace/replay/kvmStats';
+import { spteLayoutOf } from '../trace/replay/spteBits';
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is no error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -21,7 +26,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 function usage(msg?: string): never {
   if (msg) console.error(msg);
   console.error(
-    'usage: npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off] [--json]',
+    'usage: npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off]\n' +
+      '         [--ept on|off] [--host intel|amd] [--json]\n' +
+      '  --ept on|off: kvm_intel ept=1/0, the same as --tdp on|off and --host intel',
   );
   process.exit(2);
 }
@@ -41,6 +48,8 @@ function parse() {
       kernel: { type: 'string' },
       tdp: { type: 'string' },
       'tdp-mmu': { type: 'string' },
+      ept: { type: 'string' },
+      host: { type: 'string' },
     },
   });
 }
@@ -54,14 +63,27 @@ if (positionals.length !== 1) usage();
 const path = positionals[0]!;
 const given: ImportOptions = {};
 if (values.kernel !== undefined) {
-  if (!isKernelVersion(values.kernel))
-    usage(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
-  given.kernel = values.kernel;
+  try {
+    // Any release (7.3, 6.6.12, 7.3.4+deb13-amd64 as uname -r prints it): the newest modelled at or below it.
+    given.kernel = parseKernelFlag(values.kernel);
+  } catch (e) {
+    usage(`${(e as Error).message} (modelled: ${KERNEL_VERSIONS.join(', ')})`);
+  }
 }
 const tdp = onOff('tdp', values.tdp);
 const tdpMmu = onOff('tdp-mmu', values['tdp-mmu']);
 if (tdp !== undefined) given.tdp = tdp;
 if (tdpMmu !== undefined) given.tdpMmu = tdpMmu;
+const ept = onOff('ept', values.ept);
+if (values.host !== undefined && values.host !== 'intel' && values.host !== 'amd')
+  usage(`--host ${values.host}: intel or amd`);
+if (ept !== undefined) {
+  if (tdp !== undefined && tdp !== ept)
+    usage(`--ept ${values.ept} contradicts --tdp ${values.tdp}`);
+  if (values.host === 'amd') usage("--ept is kvm_intel's parameter: not with --host amd");
+  given.ept = ept;
+}
+if (values.host !== undefined) given.host = values.host;
 
 let summary: ImportSummary;
 try {
@@ -86,6 +108,8 @@ function printSummary(file: string, s: ImportSummary): void {
   console.log(`${file}: ${s.lines} lines, ${s.replayed} events replayed`);
   console.log(`  ${setting('kernel', s.kernel)}`);
   console.log(`  ${setting('tdp', s.tdp)}; ${setting('tdp_mmu', s.tdpMmu)}`);
+  const layout = spteLayoutOf(s.host.value, s.tdp.value);
+  console.log(`  ${setting('host', s.host)}; SPTEs read in the ${layout} layout`);
   const events = Object.entries(s.events)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)

@@ -25,7 +25,7 @@ import {
   unmodelled,
   type DatedBehaviour,
 } from '../model/kernelVersions';
-import { installTraceReplay } from '../trace/replay/replayKernelEvent';
+import { installTraceReplay, type TraceScenarioExtras } from '../trace/replay/replayKernelEvent';
 import type { Scenario } from './schema';
 
 export interface OpError {
@@ -49,7 +49,8 @@ export function scenarioOptions(s: Scenario): Partial<KernelOptions> {
 export function buildWorld(s: Scenario): MmuWorld {
   const world = new MmuWorld(s.vm, scenarioOptions(s));
   // A replayed trace's ops are kernel events: the world replays them through a trace replay.
-  if ((s.ops[0] as MmuOp | undefined)?.op === 'kernel_event') installTraceReplay(world);
+  if ((s.ops[0] as MmuOp | undefined)?.op === 'kernel_event')
+    installTraceReplay(world, (s as Scenario & TraceScenarioExtras).spteLayout);
   return world;
 }
 

@@ -9,6 +9,7 @@ import { MmuWorld, replayEvent } from '../model/mmuOps';
 import { readTraceFile } from './nodeStream';
 import {
   importKernelOptions,
+  importSpteLayout,
   importSummary,
   sniffTrace,
   SNIFF_BYTES,
@@ -33,7 +34,7 @@ export async function importTraceFile(
       { memslots: [], vcpus: 1, rmapHeads: 0 },
       importKernelOptions(settings),
     );
-    installTraceReplay(world);
+    installTraceReplay(world, importSpteLayout(settings));
     for (const ev of waiting) replayEvent(world, ev);
     waiting.length = 0;
     return { world, settings };

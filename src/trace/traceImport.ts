@@ -10,6 +10,7 @@ import {
   type KernelVersion,
 } from '../model/kernelVersions';
 import type { KernelEvent } from './replay/kernelEvents';
+import { spteLayoutOf, type Host, type SpteLayout } from './replay/spteBits';
 import { tdpMmuInEffect, type KernelOptions } from '../model/kernelOptions';
 import type { MmuWorld } from '../model/mmuOps';
 import { rmapReport } from '../model/accounting';
@@ -29,6 +30,10 @@ export interface ImportOptions {
   kernel?: KernelVersion;
   tdp?: boolean;
   tdpMmu?: boolean;
+  /** The host's CPU vendor (`--host`): with TDP on, Intel's SPTEs have EPT's layout. */
+  host?: Host;
+  /** kvm_intel's `ept` (`--ept on|off`): tdp, on an Intel host. */
+  ept?: boolean;
   /** Who gave them, for the `why` of each setting (default: the CLI's flags). */
   givenBy?: string;
 }
@@ -44,10 +49,14 @@ export interface ImportSettings {
   kernel: Setting<KernelVersion>;
   tdp: Setting<boolean>;
   tdpMmu: Setting<boolean>;
+  /** Intel (VMX; EPT with TDP on) or AMD (SVM; NPT): which SPTE layout the trace has. */
+  host: Setting<Host>;
 }
 
 /** Reads the start of a trace for what it tells: a 6.10+ empty SPTE, a TDP root, the TDP MMU. */
 export function sniffTrace(head: string, given: ImportOptions = {}): ImportSettings {
+  const asked = given;
+  if (given.ept !== undefined) given = { ...given, tdp: given.tdp ?? given.ept };
   const bit63Empty =
     /(?:old_spte|new_spte|old|new) (?:0x)?8000000000000000\b|\|0x[0-9a-f]{9,}/.test(head);
   const oldEmpty = /kvm_tdp_mmu_spte_changed: .*(?:old_spte|new_spte) (?:0|5a0)\b/.test(head);
@@ -101,7 +110,55 @@ export function sniffTrace(head: string, given: ImportOptions = {}): ImportSetti
               why: 'TDP faults but no kvm_tdp_mmu_spte_changed in the first MiB',
             }
           : { value: false, how: 'seen', why: 'shadow paging' };
-  return { kernel, tdp, tdpMmu: tdpMmuAsWorks(tdp, tdpMmu) };
+  return withHost(head, asked, { kernel, tdp, tdpMmu: tdpMmuAsWorks(tdp, tdpMmu) });
+}
+
+/** kvm_exit's reason: VMX's print in capitals (EPT_VIOLATION), SVM's in lower case (npf, "PF excp"). */
+const KVM_EXIT_REASON = /kvm_exit: (?:vcpu \d+ )?reason (.+?) rip /g;
+/** An SPTE a kvmmmu line prints (spte, old_spte, new_spte; fast_page_fault's new). */
+const PRINTED_SPTE = /(?:spte|old 0x[0-9a-f]+ new) ([0-9a-f]+)\b/g;
+
+/**
+ * The host, given (`--host`, or `--ept`, which gives tdp too: its `why` says so), else seen: the
+ * first kvm_exit whose reason is VMX's or SVM's, else an MMU-present SPTE (bit 11) with a bit
+ * only EPT SPTEs have (3-4: the memory type, PWT/PCD in x86 SPTEs; 8: EPT's A bit, x86's G;
+ * KVM sets neither x86 bit); else assumed AMD.
+ */
+function withHost(
+  head: string,
+  given: ImportOptions,
+  s: Omit<ImportSettings, 'host'>,
+): ImportSettings {
+  const by = given.givenBy;
+  if (given.ept !== undefined) {
+    const tdp = given.tdp === undefined ? { ...s.tdp, why: by ?? '--ept' } : s.tdp;
+    return { ...s, tdp, host: { value: 'intel', how: 'given', why: by ?? '--ept (kvm_intel)' } };
+  }
+  if (given.host) return { ...s, host: { value: given.host, how: 'given', why: by ?? '--host' } };
+  return { ...s, host: hostSeen(head) };
+}
+
+function hostSeen(head: string): Setting<Host> {
+  for (const [, reason] of head.matchAll(KVM_EXIT_REASON)) {
+    if (/^0x[0-9a-f]+$/.test(reason!)) continue; // a code __print_symbolic has no name for
+    if (/^[A-Z][A-Z0-9_]*(?: FAILED_VMENTRY)?$/.test(reason!))
+      return { value: 'intel', how: 'seen', why: `kvm_exit prints VMX exit reasons ("${reason}")` };
+    return { value: 'amd', how: 'seen', why: `kvm_exit prints SVM exit reasons ("${reason}")` };
+  }
+  for (const [, hex] of head.matchAll(PRINTED_SPTE)) {
+    const low = parseInt(hex!.slice(-3), 16);
+    if (low & 0x800 && low & 0x118)
+      return {
+        value: 'intel',
+        how: 'seen',
+        why: `SPTE ${hex} has EPT bits (memory type 3-5, A 8): TDP with EPT`,
+      };
+  }
+  return {
+    value: 'amd',
+    how: 'assumed',
+    why: 'no kvm_exit reason or EPT SPTE in the first MiB tells the CPU',
+  };
 }
 
 /** tdp_mmu=Y without TDP: the setting in effect is off (tdpMmuInEffect), and the summary says so. */
@@ -117,6 +174,11 @@ function tdpMmuAsWorks(tdp: Setting<boolean>, tdpMmu: Setting<boolean>): Setting
 
 export function importKernelOptions(s: ImportSettings): Partial<KernelOptions> {
   return { ...optionsForKernel(s.kernel.value), tdp: s.tdp.value, tdpMmu: s.tdpMmu.value };
+}
+
+/** The SPTE layout the replay reads the trace by (installTraceReplay): EPT for TDP on Intel. */
+export function importSpteLayout(s: ImportSettings): SpteLayout {
+  return spteLayoutOf(s.host.value, s.tdp.value);
 }
 
 /**
@@ -185,6 +247,7 @@ export interface ImportSummary {
   kernel: Setting<string>;
   tdp: Setting<boolean>;
   tdpMmu: Setting<boolean>;
+  host: Setting<Host>;
   lines: number;
   events: Record<string, number>;
   skipped: Record<string, number>;
@@ -252,6 +315,7 @@ export function importSummary(
     kernel: settings.kernel,
     tdp: settings.tdp,
     tdpMmu: settings.tdpMmu,
+    host: settings.host,
     lines: parsed.lines,
     events,
     skipped: parsed.skipped,

@@ -76,6 +76,7 @@ export function StatsPanel({ stats, series, op, opCount, cost }: StatsPanelProps
             </dd>
           </dl>
         </div>
+        <KvmStatistics kvm={stats.kvm} />
         <div className="stats-block">
           <OpCost op={op} opCount={opCount} cost={cost} />
           <BarTable
@@ -102,6 +103,39 @@ export function StatsPanel({ stats, series, op, opCount, cost }: StatsPanelProps
         <LineChart title="shadow pages" values={series.pages} op={op} format={formatCount} />
       </div>
     </section>
+  );
+}
+
+/** KVM's own statistics as the model keeps them: the names of /sys/kernel/debug/kvm/<vm>/. */
+function KvmStatistics({ kvm }: { kvm: StatsSnapshot['kvm'] }) {
+  return (
+    <div className="stats-block kvm-stats" aria-label="KVM statistics">
+      <h3 className="stats-sub">KVM statistics</h3>
+      <p className="stats-note">
+        As <span className="mono">/sys/kernel/debug/kvm/&lt;vm&gt;/</span> names them; a replayed
+        trace checks these against the kernel&apos;s own.
+      </p>
+      <dl className="counters" aria-label="VM statistics">
+        {kvm.vm.map(([name, v]) => (
+          <KvmStat key={name} name={name} value={v} />
+        ))}
+      </dl>
+      <dl className="counters" aria-label="vCPU 0 statistics">
+        {kvm.vcpu0.map(([name, v]) => (
+          <KvmStat key={name} name={name} value={v} />
+        ))}
+      </dl>
+      <p className="stats-note muted">not modelled: {kvm.notModelled.join(', ')}</p>
+    </div>
+  );
+}
+
+function KvmStat({ name, value }: { name: string; value: number }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>{formatCount(value)}</dd>
+    </>
   );
 }
 

@@ -9,7 +9,7 @@ import type { TraceInfo, TraceSetting } from '../worker/viewTypes';
 import { useVizApi, useVizStore } from '../store/useVizStore';
 import './Trace.css';
 
-/** The kinds of inference (src/model/traceReplay.ts), in words: one, many. */
+/** The kinds of inference (src/trace/replay/replayState.ts), in words: one, many. */
 const KIND_WORDS: Record<string, [string, string]> = {
   memslot: ['memslot (the trace names none)', 'memslots (the trace names none)'],
   root: ['root', 'roots'],
@@ -23,6 +23,10 @@ const KIND_WORDS: Record<string, [string, string]> = {
   split: ['huge page split', 'huge page splits'],
   sync: ['unsync page sync', 'unsync page syncs'],
   'tdp-free': ['TDP MMU page free', 'TDP MMU page frees'],
+  collapse: [
+    'zap of collapsible SPTEs (dirty logging off)',
+    'zaps of collapsible SPTEs (dirty logging off)',
+  ],
 };
 
 /** Contradictions listed (a broken replay can find thousands; the first ones say what broke). */
@@ -91,11 +95,14 @@ export function TracePanel() {
         </ul>
       )}
 
+      <KernelStatsChecks stats={trace.kernelStats} position={position} goTo={goTo} />
+
       <h3>Contradictions</h3>
       {n === 0 ? (
         <p className="trace-agrees" data-testid="no-contradictions">
           The replay agrees with the kernel&apos;s own numbers:{' '}
-          {plural(matched, 'used-pages check')} matched, no contradiction.
+          {plural(matched, 'used-pages check')} and{' '}
+          {plural(trace.kernelStats.agree, 'KVM statistic')} matched, no contradiction.
         </p>
       ) : (
         <ul className="trace-links" aria-label="Contradictions">
@@ -118,6 +125,61 @@ export function TracePanel() {
       <h3>Inferred</h3>
       <Inferences inferences={trace.inferences} />
     </details>
+  );
+}
+
+/** KVM's statistics at each kvm-stats line: how many the model checked there, and any that differ. */
+function KernelStatsChecks({
+  stats,
+  position,
+  goTo,
+}: {
+  stats: TraceInfo['kernelStats'];
+  position: number;
+  goTo(p: number): void;
+}) {
+  const mmu = stats.notModelled.filter((n) => n.why !== 'not an MMU statistic');
+  if (stats.lines.length === 0)
+    return (
+      <p className="muted trace-note">
+        No kvm-stats lines in this trace: scripts/kvm-stats-marker.sh writes them on your host.
+      </p>
+    );
+  return (
+    <>
+      <p className="trace-note">
+        KVM&apos;s statistics: {plural(stats.total, 'value')} checked, {fmt(stats.agree)} agree.
+      </p>
+      <ul className="trace-links" aria-label="KVM statistics checks">
+        {stats.lines.map((l) => (
+          <li key={l.line}>
+            <button
+              type="button"
+              className={l.bad.length ? 'trace-link bad' : 'trace-link'}
+              aria-current={l.position === position ? 'step' : undefined}
+              onClick={() => goTo(l.position)}
+            >
+              <span className="trace-ln">line {l.line}</span>: kvm-stats {l.scope},{' '}
+              {l.bad.length
+                ? `${l.bad.join(', ')} differ`
+                : `${plural(l.checks, 'value')} = the model's`}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {mmu.length > 0 && (
+        <details className="trace-note">
+          <summary>Not modelled: {mmu.map((n) => n.name).join(', ')}</summary>
+          <ul>
+            {mmu.map((n) => (
+              <li key={n.name}>
+                <span className="mono">{n.name}</span>: {n.why}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
   );
 }
 

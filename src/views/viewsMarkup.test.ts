@@ -127,6 +127,14 @@ describe('StatsPanel', () => {
     flushes: { tlb: 2, range: 0 },
     lockDrops: 1,
     splits: { done: 513, refused: 0 },
+    kvm: {
+      vm: [
+        ['pages_4k', 262144],
+        ['mmu_cache_miss', 514],
+      ],
+      vcpu0: [['pf_taken', 3]],
+      notModelled: ['mmu_pte_write'],
+    },
   };
   const series = { descriptors: [0, 0], bytes: [1, 2], flushes: [0, 2], pages: [1, 514] };
   it('lists memory by category, the op cost and the counters', () => {
@@ -145,5 +153,9 @@ describe('StatsPanel', () => {
     expect(html).toContain('<caption>Cost of op 2 of 2</caption>');
     expect(html).toContain('<th scope="row">shadow pages created</th><td class="mono">513</td>');
     expect(html).toContain('L3\u00a0(1G)\u00a01 · L2\u00a0(2M)\u00a01 · L1\u00a0(4K)\u00a0512');
+    // KVM's own statistics, under the names debugfs gives them.
+    expect(html).toContain('<dt>pages_4k</dt><dd>262,144</dd>');
+    expect(html).toContain('<dt>pf_taken</dt><dd>3</dd>');
+    expect(html).toContain('not modelled: mmu_pte_write');
   });
 });

@@ -26,12 +26,16 @@ describe('opening a trace in the worker', () => {
     });
     expect(info.trace!.kernel).toMatchObject({ value: '6.1', how: 'given' });
     expect(info.markers.map((m) => m.label)).toContain('realtrace: guest phase 2 done');
+    // Phase markers only: the kvm-stats lines are checks, listed in the Trace panel.
     expect(info.markers).toHaveLength(16);
+    expect(info.trace!.kernelStats.total).toBeGreaterThan(100);
+    expect(info.trace!.kernelStats.agree).toBe(info.trace!.kernelStats.total);
+    expect(info.trace!.kernelStats.lines[0]).toMatchObject({ line: 14, scope: 'vm', bad: [] });
     const [used] = info.trace!.usedPages;
-    expect(used).toMatchObject({ line: 13317, kernel: 8, model: 8 });
+    expect(used).toMatchObject({ line: 13338, kernel: 8, model: 8 });
     const snap = s.snapshot(used!.position, { chain: { kind: 'focus' }, tree: false });
     expect(snap.step.source).toEqual({
-      line: 13317,
+      line: 13338,
       text: expect.stringContaining(
         'kvm_mmu_zap_all_fast: kvm-mmu-valid-gen 0 used_pages 8',
       ) as string,
@@ -49,19 +53,23 @@ describe('opening a trace in the worker', () => {
   it('keeps the loaded timeline when a trace is cut mid-line, and opens the part before the line', async () => {
     const s = new MmuSession();
     expect((await s.load({ preset: 'guest-fork' })).ok).toBe(true);
-    const lines = gunzipSync(gz).toString('utf8').split('\n').slice(0, 40);
-    lines[39] = lines[39]!.replace(/ at [0-9a-f]+$/, ' at');
+    const all = gunzipSync(gz).toString('utf8').split('\n');
+    const n = all.findIndex((l) => l.includes('kvm_mmu_set_spte:')) + 1;
+    const lines = all.slice(0, n);
+    lines[n - 1] = lines[n - 1]!.replace(/ at [0-9a-f]+$/, ' at');
     const cut = new Blob([lines.join('\n')]);
     const r = await s.load({ trace: cut, name: 'cut.txt' });
     expect(r.ok).toBe(false);
     if (r.ok || !('problems' in r)) throw new Error('expected problems');
-    expect(r.problems[0]).toMatchObject({ path: 'line 40', traceLine: 40 });
-    expect(r.problems[0]!.message).toMatch(/^cut\.txt: line 40: kvm_mmu_set_spte: expected/);
+    expect(r.problems[0]).toMatchObject({ path: `line ${n}`, traceLine: n });
+    expect(r.problems[0]!.message).toMatch(
+      new RegExp(`^cut\\.txt: line ${n}: kvm_mmu_set_spte: expected`),
+    );
     expect(s.timeline!.name).toBe('guest-fork');
-    const part = await s.load({ trace: cut, name: 'cut.txt', stopBeforeLine: 40 });
+    const part = await s.load({ trace: cut, name: 'cut.txt', stopBeforeLine: n });
     if (!part.ok) throw new Error(JSON.stringify(part));
-    expect(part.info.trace!.stoppedBeforeLine).toBe(40);
-    expect(part.info.trace!.lines).toBe(39);
+    expect(part.info.trace!.stoppedBeforeLine).toBe(n);
+    expect(part.info.trace!.lines).toBe(n - 1);
   });
 
   it('replays the loaded trace again as another kernel, keeping its lines and markers', async () => {
@@ -81,7 +89,9 @@ describe('opening a trace in the worker', () => {
       .presets()
       .filter((p) => p.kind === 'trace')
       .map((p) => p.name);
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(14);
     expect(names).toContain('trace-6.12-nested-shadowmmu-thp');
+    expect(names).toContain('trace-7.3-tdp-tdpmmu-thp');
+    expect(names).toContain('trace-6.1-nested-tdpmmu-alias');
   });
 });

@@ -11,9 +11,17 @@ import { tracePresetByName } from '../scenario/tracePresets';
 import type { Scenario } from '../scenario/schema';
 import { TraceParseError } from '../trace/traceErrors';
 import { TraceParser } from '../trace/traceParser';
-import { sniffTrace, SNIFF_BYTES, TraceImport, type ImportSettings } from '../trace/traceImport';
+import {
+  importSpteLayout,
+  sniffTrace,
+  SNIFF_BYTES,
+  TraceImport,
+  type ImportSettings,
+} from '../trace/traceImport';
 import { parseWebStream } from '../trace/webStream';
 import { traceStateOf } from '../trace/replay/replayKernelEvent';
+import type { TraceReplay } from '../trace/replay/replayState';
+import type { TraceInfo } from './viewTypes';
 import { Timeline, type LoadHooks } from './timeline';
 
 export interface TraceRequest {
@@ -117,6 +125,8 @@ export async function replayTrace(input: TraceInput, hooks: LoadHooks = {}): Pro
     options: { tdp: settings.tdp.value, tdpMmu: settings.tdpMmu.value },
     vm: { memslots: [], vcpus: 1, rmapHeads: 0 },
     ops,
+    // Not a scenario field: buildWorld hands it to the trace replay (TraceScenarioExtras).
+    spteLayout: importSpteLayout(settings),
   } as unknown as Scenario;
   const t = await Timeline.load(scenario, input.file, hooks);
   t.sourceText = input.texts;
@@ -135,6 +145,7 @@ export async function replayTrace(input: TraceInput, hooks: LoadHooks = {}): Pro
       position: positionOfLine(c.line),
     })),
     usedPages: (r?.usedPages ?? []).map((u) => ({ ...u, position: positionOfLine(u.line) })),
+    kernelStats: kernelStatsInfo(r, positionOfLine),
     inferences: {
       total: Object.values(r?.inferred ?? {}).reduce((a, b) => a + b, 0),
       byKind: { ...(r?.inferred ?? {}) },
@@ -146,6 +157,37 @@ export async function replayTrace(input: TraceInput, hooks: LoadHooks = {}): Pro
     label: m.text,
   }));
   return t;
+}
+
+/** The kvm-stats checks, one entry per printed line, with the names that disagreed. */
+function kernelStatsInfo(
+  r: TraceReplay | null,
+  positionOf: (line: number) => number,
+): TraceInfo['kernelStats'] {
+  const lines: TraceInfo['kernelStats']['lines'] = [];
+  const bad = new Set(
+    (r?.contradictions ?? [])
+      .filter((c) => c.fn === 'kvm_get_stats')
+      .map((c) => `${c.line}:${c.message.split(':')[0]}`),
+  );
+  for (const k of r?.kernelStats ?? []) {
+    let l = lines.at(-1);
+    if (!l || l.line !== k.line) {
+      if (lines.length >= 500) break;
+      l = { line: k.line, scope: k.scope, checks: 0, bad: [], position: positionOf(k.line) };
+      lines.push(l);
+    }
+    l.checks++;
+    if (bad.has(`${k.line}:${k.scope} ${k.name}`)) l.bad.push(k.name);
+  }
+  const total = r?.statsChecked ?? 0;
+  const disagree = (r?.contradictions ?? []).filter((c) => c.fn === 'kvm_get_stats').length;
+  return {
+    total,
+    agree: total - disagree,
+    lines,
+    notModelled: [...(r?.statsNotModelled ?? [])].map(([name, why]) => ({ name, why })),
+  };
 }
 
 /** The op that came from `line` (ops are in line order). */

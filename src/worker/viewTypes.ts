@@ -52,6 +52,13 @@ export interface TraceInfo {
   contradictions: { line: number; message: string; position: number }[];
   /** One per kvm_mmu_zap_all_fast: the kernel's used_pages and the model's n_used_mmu_pages. */
   usedPages: { line: number; kernel: number; model: number; position: number }[];
+  /** KVM's statistics printed at kvm-stats lines, checked against the model's (the first 500 lines). */
+  kernelStats: {
+    total: number;
+    agree: number;
+    lines: { line: number; scope: string; checks: number; bad: string[]; position: number }[];
+    notModelled: { name: string; why: string }[];
+  };
   /** What the replay inferred (not in the trace), by kind: link, frame, root, topup, ... */
   inferences: { total: number; byKind: Record<string, number> };
   lost: { gaps: number; events: number };
@@ -164,6 +171,8 @@ export interface StatsSnapshot {
   flushes: { tlb: number; range: number };
   lockDrops: number;
   splits: { done: number; refused: number };
+  /** KVM's own statistics as the model keeps them, named as /sys/kernel/debug/kvm/<vm>/ names them. */
+  kvm: { vm: [string, number][]; vcpu0: [string, number][]; notModelled: string[] };
 }
 
 /** Per op (after it), for charts over the timeline: each as long as TimelineInfo.ops. Sent once per timeline. */
