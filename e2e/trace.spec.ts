@@ -60,8 +60,13 @@ test('a trace from the file chooser: markers, the used_pages check, no contradic
   // How each setting was known: a file says nothing but the trace, so seen or assumed.
   await expect(panel.getByRole('definition').first()).toHaveText(/^\S+ — (seen|assumed): ./);
   await expect(panel.getByTestId('no-contradictions')).toHaveText(
-    "The replay agrees with the kernel's own numbers: 1 used-pages check matched, no contradiction.",
+    /^The replay agrees with the kernel's own numbers: 1 used-pages check and 1\d\d KVM statistics matched, no contradiction\.$/,
   );
+  // KVM's own statistics, one link per kvm-stats line, each going to its step.
+  const stats = panel.getByRole('list', { name: 'KVM statistics checks' });
+  const firstStats = stats.getByRole('button').first();
+  await expect(firstStats).toHaveText(/^line 14: kvm-stats vm, \d+ values = the model's$/);
+  await expect(panel).toContainText('Not modelled: vm.remote_tlb_flush');
   await expect(
     page.getByRole('button', { name: "trace: agrees with the kernel's numbers" }),
   ).toBeVisible();
@@ -69,12 +74,12 @@ test('a trace from the file chooser: markers, the used_pages check, no contradic
 
   // The used_pages check goes to the kvm_mmu_zap_all_fast that printed it.
   const check = panel.getByRole('button', {
-    name: 'line 13317: kvm_mmu_zap_all_fast used_pages 8 (kernel) = 8 (model)',
+    name: 'line 13338: kvm_mmu_zap_all_fast used_pages 8 (kernel) = 8 (model)',
   });
   await check.click();
   await expect(check).toHaveAttribute('aria-current', 'step');
-  await expect(page.getByTestId('op-label')).toContainText('line 13317');
-  await expect(page.getByTestId('source-line')).toContainText('line 13317');
+  await expect(page.getByTestId('op-label')).toContainText('line 13338');
+  await expect(page.getByTestId('source-line')).toContainText('line 13338');
   await expect(page.getByTestId('source-line')).toContainText(
     'kvm_mmu_zap_all_fast: kvm-mmu-valid-gen 0 used_pages 8',
   );
@@ -103,11 +108,14 @@ test('a trace cut mid-line: refused by line, the scenario stays, the part before
   page,
 }) => {
   test.setTimeout(90_000);
-  // The first 524 lines of the real trace, then line 525 cut after "level 1 at".
-  const lines = gunzipSync(readFileSync(ALIAS)).toString('utf8').split('\n').slice(0, 525);
-  const last = lines[524]!;
-  expect(last).toContain('kvm_mmu_set_spte: gfn 400 spte bfda9e63 (rwx-) level 1 at ');
-  lines[524] = last.slice(0, last.lastIndexOf(' at ') + 3);
+  // The real trace up to its first set_spte of gfn 0x400, that line cut after "level 1 at".
+  const all = gunzipSync(readFileSync(ALIAS)).toString('utf8').split('\n');
+  const n = all.findIndex((l) => l.includes('kvm_mmu_set_spte: gfn 400 ')) + 1;
+  expect(n).toBeGreaterThan(50);
+  const lines = all.slice(0, n);
+  const last = lines[n - 1]!;
+  expect(last).toMatch(/kvm_mmu_set_spte: gfn 400 spte [0-9a-f]+ \(rwx-\) level 1 at /);
+  lines[n - 1] = last.slice(0, last.lastIndexOf(' at ') + 3);
   const cut = lines.join('\n') + '\n';
 
   await openLink(page, 'preset=rmap-tail-count-30&step=100&view=chain', 100);
@@ -119,7 +127,7 @@ test('a trace cut mid-line: refused by line, the scenario stays, the part before
   const alert = page.getByTestId('trace-problems');
   await expect(alert).toBeVisible({ timeout: 30_000 });
   await expect(alert).toContainText('cut.txt did not open: the timeline on screen stays.');
-  await expect(alert).toContainText('line 525');
+  await expect(alert).toContainText(`line ${n}`);
   await expect(alert).toContainText('kvm_mmu_set_spte');
   // Not the scenario editor: a trace is not fixed in a textarea.
   await expect(page.getByRole('region', { name: 'Scenario JSON' })).toBeHidden();
@@ -129,14 +137,14 @@ test('a trace cut mid-line: refused by line, the scenario stays, the part before
     'rmap list, tail_count: 30 adds, one remove',
   );
 
-  await alert.getByRole('button', { name: 'Open the part before line 525' }).click();
+  await alert.getByRole('button', { name: `Open the part before line ${n}` }).click();
   await expect(scenarioDisclosure(page)).toContainText('cut.txt', { timeout: 30_000 });
   await expect(stepPos(page)).toHaveText(AT_END);
   await expect(alert).toBeHidden();
   const panel = page.getByTestId('trace-panel');
-  await expect(panel).toContainText('opened the part before line 525');
-  // The set_spte of line 514 is in; the cut one of line 525 is not.
-  await expect(page.getByTestId('source-line')).not.toContainText('line 525');
+  await expect(panel).toContainText(`opened the part before line ${n}`);
+  // The lines before it are in; the cut one is not.
+  await expect(page.getByTestId('source-line')).not.toContainText(`line ${n}`);
 });
 
 test('a file dropped on the page opens: the overlay says what a drop does', async ({ page }) => {
@@ -164,7 +172,7 @@ test('the shared traces are presets of their own, usable at 390 px', async ({ pa
   await openLink(page, 'preset=rmap-tail-count-30&step=100&view=chain', 100);
   await openScenarioPicker(page);
   const group = page.getByRole('list', { name: 'Real kernel traces' });
-  await expect(group.getByRole('button')).toHaveCount(10);
+  await expect(group.getByRole('button')).toHaveCount(14);
   await group
     .getByRole('button', { name: 'Linux 6.1 trace: shadow paging, one gfn behind 1000 PTEs' })
     .click();

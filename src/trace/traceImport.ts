@@ -151,7 +151,7 @@ function hostSeen(head: string): Setting<Host> {
       return {
         value: 'intel',
         how: 'seen',
-        why: `SPTE ${hex} has EPT bits (memory type 3-5, A 8): TDP with EPT`,
+        why: `SPTE ${hex} sets bit 3, 4 or 8 (EPT's memory type or A bit; KVM's x86 SPTEs never do)`,
       };
   }
   return {

@@ -42,9 +42,7 @@ export function KernelPicker() {
         >
           {kernels.map((k) => (
             <option key={k.version} value={k.version}>
-              {k.version === 'current'
-                ? 'current (mainline: nothing after v7.3 modelled)'
-                : `v${k.version}`}
+              {k.version === 'current' ? 'current (as 7.3)' : `v${k.version}`}
             </option>
           ))}
         </select>
