@@ -4,6 +4,7 @@ import { KvmBugError } from './errors';
 import type { KernelOptions } from './kernelOptions';
 import { PAGE_SIZE, SIZEOF_KVM_MMU_PAGE } from './mmuPage';
 import { applyMmuOp, MmuWorld, type MmuOp } from './mmuOps';
+import { kvmPageTableHashfn } from './vm';
 import { checkVm } from './vmInvariants';
 
 const GiB = 262144;
@@ -266,5 +267,25 @@ describe('micro-step recording', () => {
     expect(rmapReport(mid.vm).entries).toBe(0);
     expect(mid.vm.stats.leafSptesSet).toBe(0);
     expect(pageCounts(mid.vm).total).toBe(4);
+  });
+});
+
+describe('mmu_page_hash', () => {
+  it('buckets gfns as hash_64(gfn, 12) does: the top 12 bits of gfn * GOLDEN_RATIO_64', () => {
+    const golden = 0x61c8864680b583ebn;
+    const hash64 = (gfn: number) => Number(((BigInt(gfn) * golden) & ((1n << 64n) - 1n)) >> 52n);
+    for (const gfn of [
+      0,
+      1,
+      0x400,
+      0x1000,
+      0x12345678,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 40 + 12345,
+      2 ** 52 - 1,
+    ])
+      expect([gfn, kvmPageTableHashfn(gfn)]).toEqual([gfn, hash64(gfn)]);
+    expect(kvmPageTableHashfn(1)).toBe(1564);
   });
 });

@@ -128,19 +128,24 @@ export function getShadowPage(
   const found = vm.findShadowPage(gfn, word);
   noteShadowPageLookup(vm, gfn, found ?? null);
   if (found) {
-    vm.stats.pagesReused++;
-    vm.rec?.push({
-      k: 'getPage',
-      fn: 'kvm_mmu_get_shadow_page',
-      gfn,
-      level: role.level,
-      roleWord: word,
-      page: found.id,
-      created: false,
-    });
+    reuseShadowPage(vm, found);
     return { sp: found, created: false };
   }
   return { sp: allocShadowPage(vm, caches, gfn, role), created: true };
+}
+
+/** The lookup found `sp`: __kvm_mmu_get_shadow_page returns it as it is. */
+export function reuseShadowPage(vm: Kvm, sp: KvmMmuPage): void {
+  vm.stats.pagesReused++;
+  vm.rec?.push({
+    k: 'getPage',
+    fn: 'kvm_mmu_get_shadow_page',
+    gfn: sp.gfn,
+    level: sp.level,
+    roleWord: sp.roleWord,
+    page: sp.id,
+    created: false,
+  });
 }
 
 /**

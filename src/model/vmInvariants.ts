@@ -4,6 +4,7 @@
  * number of shadow-MMU pages. O(pages x 512): for tests and after scenario ops, not hot paths.
  */
 import { InvariantError } from './errors';
+import { pagesStatOf } from './kvmStats';
 import { checkRmapHead } from './invariants';
 import { sptepOf } from './mmuPage';
 import { forEachRmapSpte } from './rmap';
@@ -23,13 +24,18 @@ export function checkVm(vm: Kvm): void {
   let shadowPages = 0;
   let leaves = 0;
   let links = 0;
+  let unsync = 0;
+  // Present leaves per level, both MMUs: what kvm->stat.pages_4k/2m/1g must say.
+  const leavesAt = [0, 0, 0, 0];
   for (const sp of vm.livePages()) {
     if (!sp.tdpMmuPage) shadowPages++;
+    if (sp.unsync) unsync++;
     let present = 0;
     for (let i = 0; i < SPTE_ENT_PER_PAGE; i++) {
       const f = spteFlags(vm, sp, i);
       if (!isPresent(f)) continue;
       present++;
+      if (isLastSpte(f, sp.level)) leavesAt[sp.level]!++;
       if (sp.tdpMmuPage) continue;
       const sptep = sptepOf(sp.id, i);
       if (isLastSpte(f, sp.level)) {
@@ -58,6 +64,14 @@ export function checkVm(vm: Kvm): void {
   }
   if (shadowPages !== vm.nUsedMmuPages)
     fail('n_used_mmu_pages', `${vm.nUsedMmuPages}, but ${shadowPages} shadow-MMU pages live`);
+  for (let level = 1; level <= 3; level++)
+    if (vm.stat[pagesStatOf(level)] !== leavesAt[level])
+      fail(
+        pagesStatOf(level),
+        `${vm.stat[pagesStatOf(level)]}, but ${leavesAt[level]} present level-${level} leaves`,
+      );
+  if (vm.stat.mmu_unsync !== unsync)
+    fail('mmu_unsync', `${vm.stat.mmu_unsync}, but ${unsync} unsync pages`);
   let rmapEntries = 0;
   for (const slot of vm.memslots) {
     for (let level = 1; level <= 3; level++) {

@@ -11,6 +11,7 @@ import {
   allocShadowPage,
   linkShadowPage,
   noteShadowPageLookup,
+  reuseShadowPage,
   vcpuPageCaches,
 } from '../../model/pageTable';
 import { pagesPerEntry, spteIndex } from '../../model/spte';
@@ -143,17 +144,8 @@ export function getPage(
     );
     r.pages.created += created ? 1 : 0;
   } else {
-    vm.stats.pagesReused++;
+    reuseShadowPage(vm, sp);
     r.pages.reused++;
-    vm.rec?.push({
-      k: 'getPage',
-      fn: 'kvm_mmu_get_shadow_page',
-      gfn: p.gfn,
-      level: p.level,
-      roleWord: sp.roleWord,
-      page: sp.id,
-      created: false,
-    });
   }
   sp.rootCount = p.rootCount;
   printedUnsync(x, sp, p.unsync);
