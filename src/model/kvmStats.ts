@@ -43,11 +43,21 @@ export function pagesStatOf(level: number): 'pages_4k' | 'pages_2m' | 'pages_1g'
   return level === 1 ? 'pages_4k' : level === 2 ? 'pages_2m' : 'pages_1g';
 }
 
+/** The level whose leaves a pages_* statistic counts, or 0 for any other name. */
+export function levelOfPagesStat(name: string): number {
+  return [1, 2, 3].find((level) => pagesStatOf(level) === name) ?? 0;
+}
+
 /**
- * What the model's Kvm tells of a statistic the model keeps outside KvmVmStat. mmu_shadow_pages
- * (7.x) is n_used_mmu_pages, kept by kvm_mod_used_mmu_pages().
+ * Every VM statistic the model keeps, by name: kvm->stat, and mmu_shadow_pages (7.x), which is
+ * n_used_mmu_pages (kvm_mod_used_mmu_pages()).
  */
-export const VM_STATS_FROM_STATE = ['mmu_shadow_pages'] as const;
+export function kvmVmStatValues(vm: {
+  stat: KvmVmStat;
+  nUsedMmuPages: number;
+}): Record<string, number> {
+  return { ...vm.stat, mmu_shadow_pages: vm.nUsedMmuPages };
+}
 
 /** VM statistics KVM keeps that the model does not, and why (shown as "not modelled"). */
 export const VM_STATS_NOT_MODELLED: Record<string, string> = {

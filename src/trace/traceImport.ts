@@ -198,8 +198,6 @@ export function parseKernelFlag(v: string): KernelVersion {
 export class TraceImport {
   readonly markers: { line: number; text: string; op: number }[] = [];
   readonly gaps: TraceGap[] = [];
-  /** kvm-stats marker lines: checks, not phase markers. */
-  statsLines = 0;
   /** Kernel events emitted so far: the op index a marker is placed before. */
   ops = 0;
   private readonly convert: KernelEventsOf;
@@ -218,10 +216,7 @@ export class TraceImport {
       },
       onMarker: (m: TraceMarker) => {
         const stats = parseKvmStatsLine(m.text);
-        if (stats) {
-          this.statsLines++;
-          return this.convert.kvmStats(m.line, stats);
-        }
+        if (stats) return this.convert.kvmStats(m.line, stats);
         this.markers.push({ line: m.line, text: m.text, op: this.ops });
         this.convert.marker();
       },
@@ -331,7 +326,7 @@ export function importSummary(
     kernelStats: r.kernelStats,
     kernelStatsChecked: {
       total: r.statsChecked,
-      agree: r.statsChecked - r.contradictions.filter((c) => c.fn === 'kvm_get_stats').length,
+      agree: r.statsAgreed,
     },
     notModelled: [...r.statsNotModelled].map(([name, why]) => ({ name, why })),
     rmaps: {

@@ -5,6 +5,7 @@
  * that found it; none is the replay agreeing with the kernel), and what the replay had to infer.
  * Shown beside the views whenever the timeline is a trace.
  */
+import type { ReactNode } from 'react';
 import type { TraceInfo, TraceSetting } from '../worker/viewTypes';
 import { useVizApi, useVizStore } from '../store/useVizStore';
 import './Trace.css';
@@ -80,17 +81,10 @@ export function TracePanel() {
       ) : (
         <ul className="trace-links" aria-label="used_pages checks">
           {trace.usedPages.map((u) => (
-            <li key={u.line}>
-              <button
-                type="button"
-                className={u.kernel === u.model ? 'trace-link' : 'trace-link bad'}
-                aria-current={u.position === position ? 'step' : undefined}
-                onClick={() => goTo(u.position)}
-              >
-                <span className="trace-ln">line {u.line}</span>: kvm_mmu_zap_all_fast used_pages{' '}
-                {u.kernel} (kernel) {u.kernel === u.model ? '=' : '≠'} {u.model} (model)
-              </button>
-            </li>
+            <TraceLink key={u.line} to={u} bad={u.kernel !== u.model} at={position} goTo={goTo}>
+              kvm_mmu_zap_all_fast used_pages {u.kernel} (kernel) {u.kernel === u.model ? '=' : '≠'}{' '}
+              {u.model} (model)
+            </TraceLink>
           ))}
         </ul>
       )}
@@ -107,16 +101,9 @@ export function TracePanel() {
       ) : (
         <ul className="trace-links" aria-label="Contradictions">
           {trace.contradictions.slice(0, SHOWN).map((c, i) => (
-            <li key={i}>
-              <button
-                type="button"
-                className="trace-link bad"
-                aria-current={c.position === position ? 'step' : undefined}
-                onClick={() => goTo(c.position)}
-              >
-                <span className="trace-ln">line {c.line}</span>: {c.message}
-              </button>
-            </li>
+            <TraceLink key={i} to={c} bad at={position} goTo={goTo}>
+              {c.message}
+            </TraceLink>
           ))}
           {n > SHOWN && <li className="muted">and {fmt(n - SHOWN)} more</li>}
         </ul>
@@ -125,6 +112,34 @@ export function TracePanel() {
       <h3>Inferred</h3>
       <Inferences inferences={trace.inferences} />
     </details>
+  );
+}
+
+/** One check or contradiction: its trace line, and a way to the step that made it. */
+function TraceLink({
+  to,
+  bad,
+  at,
+  goTo,
+  children,
+}: {
+  to: { line: number; position: number };
+  bad: boolean;
+  at: number;
+  goTo(p: number): void;
+  children: ReactNode;
+}) {
+  return (
+    <li>
+      <button
+        type="button"
+        className={bad ? 'trace-link bad' : 'trace-link'}
+        aria-current={to.position === at ? 'step' : undefined}
+        onClick={() => goTo(to.position)}
+      >
+        <span className="trace-ln">line {to.line}</span>: {children}
+      </button>
+    </li>
   );
 }
 
@@ -138,7 +153,6 @@ function KernelStatsChecks({
   position: number;
   goTo(p: number): void;
 }) {
-  const mmu = stats.notModelled.filter((n) => n.why !== 'not an MMU statistic');
   if (stats.lines.length === 0)
     return (
       <p className="muted trace-note">
@@ -152,26 +166,23 @@ function KernelStatsChecks({
       </p>
       <ul className="trace-links" aria-label="KVM statistics checks">
         {stats.lines.map((l) => (
-          <li key={l.line}>
-            <button
-              type="button"
-              className={l.bad.length ? 'trace-link bad' : 'trace-link'}
-              aria-current={l.position === position ? 'step' : undefined}
-              onClick={() => goTo(l.position)}
-            >
-              <span className="trace-ln">line {l.line}</span>: kvm-stats {l.scope},{' '}
-              {l.bad.length
-                ? `${l.bad.join(', ')} differ`
-                : `${plural(l.checks, 'value')} = the model's`}
-            </button>
-          </li>
+          <TraceLink key={l.line} to={l} bad={l.bad.length > 0} at={position} goTo={goTo}>
+            kvm-stats {l.scope},{' '}
+            {l.bad.length
+              ? `${l.bad.join(', ')} differ`
+              : `${plural(l.checks, 'value')} = the model's`}
+          </TraceLink>
         ))}
       </ul>
-      {mmu.length > 0 && (
+      {stats.notModelled.length > 0 && (
         <details className="trace-note">
-          <summary>Not modelled: {mmu.map((n) => n.name).join(', ')}</summary>
+          <summary>
+            Not modelled: {stats.notModelled.map((n) => n.name).join(', ')}
+            {stats.outsideMmu > 0 &&
+              `, and ${plural(stats.outsideMmu, 'statistic')} outside the MMU`}
+          </summary>
           <ul>
-            {mmu.map((n) => (
+            {stats.notModelled.map((n) => (
               <li key={n.name}>
                 <span className="mono">{n.name}</span>: {n.why}
               </li>

@@ -14,7 +14,7 @@ import { pteListCountQuiet } from '../model/rmapStats';
 import { spteName } from '../scenario/spteName';
 import { frameOf, variantInfo } from './chainFrame';
 import type { PositionState, Timeline } from './timeline';
-import { VM_STATS_NOT_MODELLED } from '../model/kvmStats';
+import { kvmVmStatValues, VM_STATS_NOT_MODELLED } from '../model/kvmStats';
 import { VCPU_STATS_NOT_MODELLED } from '../model/kvmVcpuStats';
 import { traceStateOf } from '../trace/replay/replayKernelEvent';
 import { treeSnapshot } from './treeSnapshot';
@@ -267,7 +267,7 @@ function stats(world: MmuWorld): StatsSnapshot {
     lockDrops: vm.stats.lockDrops,
     splits: { done: vm.stats.splitsDone, refused: vm.stats.splitsRefused },
     kvm: {
-      vm: [...Object.entries(vm.stat), ['mmu_shadow_pages', vm.nUsedMmuPages] as [string, number]],
+      vm: Object.entries(kvmVmStatValues(vm)),
       vcpu0: Object.entries(vm.vcpus[0]?.stat ?? {}),
       notModelled: [...Object.keys(VM_STATS_NOT_MODELLED), ...Object.keys(VCPU_STATS_NOT_MODELLED)],
     },

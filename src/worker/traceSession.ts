@@ -20,6 +20,7 @@ import {
 } from '../trace/traceImport';
 import { parseWebStream } from '../trace/webStream';
 import { traceStateOf } from '../trace/replay/replayKernelEvent';
+import { OUTSIDE_MMU } from '../trace/replay/kvmStats';
 import type { TraceReplay } from '../trace/replay/replayState';
 import type { TraceInfo } from './viewTypes';
 import { Timeline, type LoadHooks } from './timeline';
@@ -165,11 +166,6 @@ function kernelStatsInfo(
   positionOf: (line: number) => number,
 ): TraceInfo['kernelStats'] {
   const lines: TraceInfo['kernelStats']['lines'] = [];
-  const bad = new Set(
-    (r?.contradictions ?? [])
-      .filter((c) => c.fn === 'kvm_get_stats')
-      .map((c) => `${c.line}:${c.message.split(':')[0]}`),
-  );
   for (const k of r?.kernelStats ?? []) {
     let l = lines.at(-1);
     if (!l || l.line !== k.line) {
@@ -178,15 +174,15 @@ function kernelStatsInfo(
       lines.push(l);
     }
     l.checks++;
-    if (bad.has(`${k.line}:${k.scope} ${k.name}`)) l.bad.push(k.name);
+    if (!k.agrees) l.bad.push(k.name);
   }
-  const total = r?.statsChecked ?? 0;
-  const disagree = (r?.contradictions ?? []).filter((c) => c.fn === 'kvm_get_stats').length;
+  const notModelled = [...(r?.statsNotModelled ?? [])].map(([name, why]) => ({ name, why }));
   return {
-    total,
-    agree: total - disagree,
+    total: r?.statsChecked ?? 0,
+    agree: r?.statsAgreed ?? 0,
     lines,
-    notModelled: [...(r?.statsNotModelled ?? [])].map(([name, why]) => ({ name, why })),
+    notModelled: notModelled.filter((n) => n.why !== OUTSIDE_MMU),
+    outsideMmu: notModelled.filter((n) => n.why === OUTSIDE_MMU).length,
   };
 }
 

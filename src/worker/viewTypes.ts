@@ -57,7 +57,10 @@ export interface TraceInfo {
     total: number;
     agree: number;
     lines: { line: number; scope: string; checks: number; bad: string[]; position: number }[];
+    /** The statistics the MMU changes that the model does not keep, with why. */
     notModelled: { name: string; why: string }[];
+    /** How many statistics outside the MMU (exits, halt polling, ...) the trace printed. */
+    outsideMmu: number;
   };
   /** What the replay inferred (not in the trace), by kind: link, frame, root, topup, ... */
   inferences: { total: number; byKind: Record<string, number> };

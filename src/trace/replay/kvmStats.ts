@@ -3,7 +3,7 @@
  * same line: every value the model keeps (src/model/kvmStats.ts) is a check, agreeing or a
  * contradiction; every other one is listed once as "not modelled", with the reason.
  */
-import { VM_STATS_NOT_MODELLED, type KvmVmStat } from '../../model/kvmStats';
+import { kvmVmStatValues, levelOfPagesStat, VM_STATS_NOT_MODELLED } from '../../model/kvmStats';
 import { VCPU_STATS_NOT_MODELLED, type KvmVcpuStat } from '../../model/kvmVcpuStats';
 import type { Kvm } from '../../model/vm';
 import type { KernelEvent } from './kernelEvents';
@@ -24,12 +24,8 @@ export interface KernelStatCheck {
   name: string;
   kernel: number;
   model: number;
-}
-
-/** The model's value of a VM statistic, or undefined where the model does not keep it. */
-function vmStatOf(vm: Kvm, name: string): number | undefined {
-  if (name === 'mmu_shadow_pages') return vm.nUsedMmuPages; // 7.x: kvm_mod_used_mmu_pages()
-  return name in vm.stat ? vm.stat[name as keyof KvmVmStat] : undefined;
+  /** The check agreed: equal, or within what the trace cannot account for (see checkKvmStats). */
+  agrees: boolean;
 }
 
 function vcpuStatOf(vm: Kvm, scope: 'vcpu0' | 'vcpus', name: string): number | undefined {
@@ -69,8 +65,7 @@ function collapsed(x: Replay, drop: number): boolean {
 }
 
 /** The leaves of a level the trace cannot account for: those of pages that have been unsync. */
-function unseenDrops(x: Replay, name: string): number {
-  const level = name === 'pages_4k' ? 1 : name === 'pages_2m' ? 2 : 3;
+function unseenDrops(x: Replay, level: number): number {
   let n = 0;
   for (const id of x.r.syncedUnseen) {
     const sp = x.vm.pages[id];
@@ -87,8 +82,9 @@ export function checkKvmStats(x: Replay, e: Extract<KernelEvent, { ev: 'kvm_stat
   const { vm, r } = x;
   let agreed = 0;
   let disagreed = 0;
+  const vmValues = e.scope === 'vm' ? kvmVmStatValues(vm) : null;
   for (const { name, value } of e.values) {
-    let model = e.scope === 'vm' ? vmStatOf(vm, name) : vcpuStatOf(vm, e.scope, name);
+    let model = vmValues ? vmValues[name] : vcpuStatOf(vm, e.scope as 'vcpu0' | 'vcpus', name);
     if (name === 'pages_4k' && model !== undefined && value < model && collapsed(x, model - value))
       model = vm.stat.pages_4k;
     if (model === undefined) {
@@ -97,24 +93,26 @@ export function checkKvmStats(x: Replay, e: Extract<KernelEvent, { ev: 'kvm_stat
       r.statsNotModelled.set(`${e.scope === 'vm' ? 'vm' : 'vcpu'}.${name}`, why);
       continue;
     }
-    r.statsChecked++;
-    if (r.kernelStats.length < KEEP_CHECKS)
-      r.kernelStats.push({ line: x.line, scope: e.scope, name, kernel: value, model });
     const text = `${e.scope} ${name}: ${value} (kernel), ${model} (model)`;
-    const unseen = name.startsWith('pages_') ? unseenDrops(x, name) : 0;
-    if (model === value) {
-      agreed++;
-      agree(x, 'kvm_get_stats', text);
-    } else if (value < model && value >= model - unseen) {
+    const level = levelOfPagesStat(name);
+    const unseen = model !== value && value < model && level ? unseenDrops(x, level) : 0;
+    const agrees = model === value || (value < model && value >= model - unseen);
+    r.statsChecked++;
+    if (agrees) r.statsAgreed++;
+    if (r.kernelStats.length < KEEP_CHECKS)
+      r.kernelStats.push({ line: x.line, scope: e.scope, name, kernel: value, model, agrees });
+    if (!agrees) {
+      disagreed++;
+      contradict(x, 'kvm_get_stats', text);
+    } else {
       agreed++;
       agree(
         x,
         'kvm_get_stats',
-        `${text}: within the ${unseen} leaves of once-unsync pages that FNAME(sync_page) or FNAME(invlpg) may have dropped without a trace`,
+        model === value
+          ? text
+          : `${text}: within the ${unseen} leaves of once-unsync pages that FNAME(sync_page) or FNAME(invlpg) may have dropped without a trace`,
       );
-    } else {
-      disagreed++;
-      contradict(x, 'kvm_get_stats', text);
     }
   }
   return `KVM statistics (${e.scope}): ${agreed} agree${disagreed ? `, ${disagreed} disagree` : ''}`;

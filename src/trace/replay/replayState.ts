@@ -90,6 +90,7 @@ export class TraceReplay {
   /** KVM's statistics printed in the trace and the model's at the same line (the first ones). */
   kernelStats: KernelStatCheck[] = [];
   statsChecked = 0;
+  statsAgreed = 0;
   /** Statistics printed that the model does not keep, with why ("vm.mmu_pte_write" -> reason). */
   statsNotModelled = new Map<string, string>();
   /** The shadow MMU split the last split child started, awaiting its kvm_mmu_split_huge_page. */
