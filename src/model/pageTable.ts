@@ -125,8 +125,8 @@ export function getShadowPage(
   role: KvmMmuPageRole,
 ): { sp: KvmMmuPage; created: boolean } {
   const word = roleWord(role);
-  const found = vm.findShadowPage(gfn, word);
-  noteShadowPageLookup(vm, gfn, found ?? null);
+  const { sp: found, collisions } = vm.findShadowPage(gfn, word);
+  noteLookupStats(vm, found ?? null, collisions);
   if (found) {
     reuseShadowPage(vm, found);
     return { sp: found, created: false };
@@ -153,8 +153,11 @@ export function reuseShadowPage(vm: Kvm, sp: KvmMmuPage): void {
  * other gfns it walked past in the hash bucket (max_mmu_page_hash_collisions).
  */
 export function noteShadowPageLookup(vm: Kvm, gfn: number, found: KvmMmuPage | null): void {
+  noteLookupStats(vm, found, vm.hashCollisions(gfn, found));
+}
+
+function noteLookupStats(vm: Kvm, found: KvmMmuPage | null, collisions: number): void {
   if (!found) vm.stat.mmu_cache_miss++;
-  const collisions = vm.hashCollisions(gfn, found);
   if (collisions > vm.stat.max_mmu_page_hash_collisions)
     vm.stat.max_mmu_page_hash_collisions = collisions;
 }

@@ -312,11 +312,12 @@ export class Kvm {
     return this.nMaxMmuPages > this.nUsedMmuPages ? this.nMaxMmuPages - this.nUsedMmuPages : 0;
   }
 
-  /** kvm_mmu_find_shadow_page: a valid page with this gfn and role.word. */
-  findShadowPage(gfn: number, word: number): KvmMmuPage | undefined {
-    return this.hash
-      .get(kvmPageTableHashfn(gfn))
-      ?.find((sp) => sp.gfn === gfn && sp.roleWord === word && !sp.zapped && !sp.role.invalid);
+  /**
+   * kvm_mmu_find_shadow_page: the valid page with this gfn and role.word, and the pages of other
+   * gfns its walk of the bucket passed (max_mmu_page_hash_collisions).
+   */
+  findShadowPage(gfn: number, word: number): { sp: KvmMmuPage | undefined; collisions: number } {
+    return this.walkBucket(gfn, (sp) => sp.gfn === gfn && sp.roleWord === word);
   }
 
   pagesOfGfn(gfn: number): KvmMmuPage[] {
@@ -330,13 +331,21 @@ export class Kvm {
    * gfns passed before `found` (or the whole bucket when nothing was found).
    */
   hashCollisions(gfn: number, found: KvmMmuPage | null): number {
-    let n = 0;
+    return this.walkBucket(gfn, (sp) => sp === found).collisions;
+  }
+
+  /** for_each_valid_sp over gfn's bucket, newest first, up to the first page `stop` accepts. */
+  private walkBucket(
+    gfn: number,
+    stop: (sp: KvmMmuPage) => boolean,
+  ): { sp: KvmMmuPage | undefined; collisions: number } {
+    let collisions = 0;
     for (const sp of this.hash.get(kvmPageTableHashfn(gfn)) ?? []) {
-      if (sp === found) break;
       if (sp.role.invalid || sp.zapped) continue;
-      if (sp.gfn !== gfn) n++;
+      if (stop(sp)) return { sp, collisions };
+      if (sp.gfn !== gfn) collisions++;
     }
-    return n;
+    return { sp: undefined, collisions };
   }
 
   /** Builds a page object and, for the shadow MMU, puts it on active_mmu_pages and in the hash. */
