@@ -11,7 +11,7 @@ export interface MemoryReport {
   sptBytes: number;
   /** shadowed_translation (`gfns`) pages. */
   translationBytes: number;
-  /** struct kvm_mmu_page headers. */
+  /** struct kvm_mmu_page headers: the TDP MMU's pages have one too (tdp_mmu_page is a field of it). */
   headerBytes: number;
   /** Live pte_list_desc descriptors (rmaps and parent_ptes). */
   descriptorBytes: number;
@@ -47,7 +47,7 @@ export function memoryReport(vm: Kvm): MemoryReport {
   let header = 0;
   for (const sp of vm.livePages()) {
     spt += PAGE_SIZE;
-    if (!sp.tdpMmuPage) header += SIZEOF_KVM_MMU_PAGE;
+    header += SIZEOF_KVM_MMU_PAGE;
     if (sp.hasTranslation) translation += PAGE_SIZE;
   }
   const descriptorBytes = vm.lists.liveDescs * vm.lists.variant.layout.size;

@@ -11,6 +11,8 @@ export type RmapFn =
   | 'pte_list_desc_remove_entry'
   | 'pte_list_count'
   | 'pte_list_destroy'
+  | 'kvm_zap_rmapp'
+  | 'kvm_zap_all_rmap_sptes'
   | 'rmap_iterate';
 
 /** A descriptor is named by its index in the descriptor arena (its simulated slab slot). */

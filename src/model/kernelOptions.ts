@@ -21,7 +21,10 @@ export interface KernelOptions {
   rootLevel: 4 | 5;
   /** Eager page splitting of nested MMU pages exists (6.0+). */
   eagerSplitNested: boolean;
-  /** The split's last step: drop the huge SPTE with a ranged flush, or (2026 fix 0cb2af2ea66a) zap it and flush the VM. */
+  /**
+   * __link_shadow_page over a present entry (a fault's or a split's): drop the huge SPTE with a
+   * ranged flush, or (0cb2af2ea66a, 7.1) zap whatever is there and flush the VM.
+   */
   splitLinkZapsAndFlushesAll: boolean;
   /** mmu_shrink_scan: oldest page one at a time (< 5.9), a batch (5.9–6.12), the 2024 proposal, or none (6.13+). */
   shrinker: 'zap-oldest-one' | 'zap-oldest-batch' | 'free-vcpu-caches' | 'none';
@@ -42,6 +45,33 @@ export interface KernelOptions {
   tdpMmuRecoverHugePagesInPlace: boolean;
   /** mmu_set_spte skips trace_kvm_mmu_set_spte when the new SPTE equals the old one (5.16+). */
   setSpteSkipsUnchanged: boolean;
+  /**
+   * The vCPU page caches: 'mmu_page_cache' (before 5.9: spt and gfns from one cache, minimums
+   * 16/8/4, every cache topped up), 'mmu_gfn_array_cache' (5.9: a cache of its own for gfns,
+   * filled only for faults that may be indirect), 'mmu_shadowed_info_cache' (6.0, 6a97575d5cff).
+   */
+  vcpuCaches: 'mmu_page_cache' | 'mmu_gfn_array_cache' | 'mmu_shadowed_info_cache';
+  /**
+   * kvm_mmu_zap_oldest_mmu_pages' victims: the list tail even when it is a root, stopping at a
+   * zap that counts nothing (before 5.9); every non-root page from the newest (5.9, 6b82ef2c9cf1);
+   * from the oldest (5.12, 8fc517267fb2).
+   */
+  zapOldest: 'tail-even-root' | 'newest-first' | 'oldest-first';
+  /** A TDP MMU fault still calls make_mmu_pages_available (5.10–6.0; skipped from 6.1, 47b0c2e4c220). */
+  tdpMmuFaultMakesPagesAvailable: boolean;
+  /** A TDP MMU fault meeting a huge leaf splits it in place (6.2, c4b33d28ea51); before, it zapped it. */
+  tdpMmuFaultSplitsHugePage: boolean;
+  /** Ranged TLB flushes exist (5.0, c3134ce240ee); before, every flush was kvm_flush_remote_tlbs. */
+  rangedTlbFlush: boolean;
+  /**
+   * kvm_mmu_get_child_sp follows a present link as it is ('any', before 7.1), only to a child of
+   * the same gfn ('gfn', 0cb2af2ea66a, 7.1), or of the same gfn and role ('gfn-role', 81ccda30b4e8, 7.2).
+   */
+  childSpMatch: 'any' | 'gfn' | 'gfn-role';
+  /** The function that zaps a whole rmap: kvm_zap_rmapp (< 5.15), pte_list_destroy (5.15), kvm_zap_all_rmap_sptes (6.0). */
+  rmapZapName: 'kvm_zap_rmapp' | 'pte_list_destroy' | 'kvm_zap_all_rmap_sptes';
+  /** What a corrupt rmap hits in pte_list_remove: BUG() (< 6.6), KVM_BUG_ON_DATA_CORRUPTION (6.6, 52e322eda3d4). */
+  rmapCorruption: 'BUG' | 'KVM_BUG_ON_DATA_CORRUPTION';
 }
 
 /**
@@ -71,4 +101,12 @@ export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = {
   roleAccessHasRead: true,
   tdpMmuRecoverHugePagesInPlace: true,
   setSpteSkipsUnchanged: true,
+  vcpuCaches: 'mmu_shadowed_info_cache',
+  zapOldest: 'oldest-first',
+  tdpMmuFaultMakesPagesAvailable: false,
+  tdpMmuFaultSplitsHugePage: true,
+  rangedTlbFlush: true,
+  childSpMatch: 'gfn-role',
+  rmapZapName: 'kvm_zap_all_rmap_sptes',
+  rmapCorruption: 'KVM_BUG_ON_DATA_CORRUPTION',
 };

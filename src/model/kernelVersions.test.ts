@@ -192,9 +192,13 @@ describe('any release', () => {
     expect(deb.note).toMatch(
       /^7\.3\.4\+deb13-amd64 runs as 7\.3; stable updates of 7\.3 may carry backports/,
     );
-    const s66 = resolveKernelRelease('6.6.12');
-    expect(s66).toMatchObject({ version: '6.4', release: '6.6.12', options: {} });
-    expect(s66.note).toMatch(/runs as 6\.4: no dated behaviour changed between 6\.4 and 6\.6/);
+    const s65 = resolveKernelRelease('6.5.12');
+    expect(s65).toMatchObject({ version: '6.4', release: '6.5.12', options: {} });
+    expect(s65.note).toMatch(/runs as 6\.4: no dated behaviour changed between 6\.4 and 6\.5/);
+    // 52e322eda3d4 (6.6): pte_list_remove's BUG() became KVM_BUG_ON_DATA_CORRUPTION.
+    expect(resolveKernelRelease('6.6.12').options).toEqual({
+      rmapCorruption: 'KVM_BUG_ON_DATA_CORRUPTION',
+    });
     expect(resolveKernelRelease('v6.1').version).toBe('6.1');
     expect(resolveKernelRelease('6.12.95+deb12-amd64').version).toBe('6.12');
     expect(resolveKernelRelease('2.6.36').version).toBe('2.6.35');
@@ -212,7 +216,11 @@ describe('any release', () => {
   it('a release between two modelled versions gets the behaviours that changed in between', () => {
     const r = resolveKernelRelease('6.11');
     expect(r.version).toBe('6.4');
-    expect(r.options).toEqual({ nonPresentBit63: true, translationOnlyLevels1to3: true });
+    expect(r.options).toEqual({
+      nonPresentBit63: true,
+      translationOnlyLevels1to3: true,
+      rmapCorruption: 'KVM_BUG_ON_DATA_CORRUPTION',
+    });
     expect(r.note).toMatch(/nonPresentBit63 \(6\.10\)/);
     // As a whole, the release has the behaviours of its own number.
     const own = { ...optionsForKernel(r.version), ...r.options };
@@ -221,6 +229,7 @@ describe('any release', () => {
     expect(resolveKernelRelease('7.2').options).toEqual({
       splitLinkZapsAndFlushesAll: true,
       roleAccessHasRead: true,
+      childSpMatch: 'gfn-role',
     });
   });
 

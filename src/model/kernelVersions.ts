@@ -153,13 +153,13 @@ const HISTORY: {
         '2.6.20',
         false,
         null,
-        "the split's last step drops the huge SPTE, with a ranged flush if asked",
+        '__link_shadow_page drops a huge SPTE in its way (drop_large_spte), with a ranged flush if asked',
       ],
       [
         '7.1',
         true,
         '0cb2af2ea66a',
-        'the huge SPTE is zapped (mmu_page_zap_pte) and every TLB of the VM flushed (May 2026, merged after 7.1-rc2)',
+        '__link_shadow_page zaps what is there (mmu_page_zap_pte) and flushes every TLB of the VM, in faults and splits (May 2026, merged after 7.1-rc2)',
       ],
     ],
   },
@@ -211,6 +211,146 @@ const HISTORY: {
         true,
         'a8827c196146',
         'role.access is 4 bits: ACC_READ_MASK 1, ACC_EXEC_MASK 8 ("rwux"), for MBEC/GMET',
+      ],
+    ],
+  },
+  {
+    option: 'vcpuCaches',
+    steps: [
+      [
+        '2.6.20',
+        'mmu_page_cache',
+        null,
+        'spt and gfns pages both from mmu_page_cache; minimums 8 + PTE_PREFETCH_NUM descriptors, 8 pages, 4 headers; every cache topped up',
+      ],
+      [
+        '5.9',
+        'mmu_gfn_array_cache',
+        null,
+        'gfns from mmu_gfn_array_cache, filled only when the fault may be indirect; minimums 14 / 5 / 5 / 5 (the 5.9 memory-cache series)',
+      ],
+      [
+        '6.0',
+        'mmu_shadowed_info_cache',
+        '6a97575d5cff',
+        'shadowed_translation (gfn and access) from mmu_shadowed_info_cache',
+      ],
+    ],
+  },
+  {
+    option: 'zapOldest',
+    steps: [
+      [
+        '2.6.20',
+        'tail-even-root',
+        null,
+        'prepare_zap_oldest_mmu_page takes the list tail even when it is a root; a zap that counts nothing ends the loop',
+      ],
+      [
+        '5.9',
+        'newest-first',
+        '6b82ef2c9cf1',
+        'kvm_mmu_zap_oldest_mmu_pages skips roots, but walks from the list head: the newest pages go first',
+      ],
+      [
+        '5.12',
+        'oldest-first',
+        '8fc517267fb2',
+        'kvm_mmu_zap_oldest_mmu_pages walks from the tail: the oldest pages go first',
+      ],
+    ],
+  },
+  {
+    option: 'tdpMmuFaultMakesPagesAvailable',
+    steps: [
+      [
+        '5.10',
+        true,
+        null,
+        'a TDP MMU fault calls make_mmu_pages_available (it can zap nested shadow pages)',
+      ],
+      [
+        '6.1',
+        false,
+        '47b0c2e4c220',
+        'a TDP MMU fault skips make_mmu_pages_available (the CVE-2022-45869 race fix)',
+      ],
+    ],
+  },
+  {
+    option: 'tdpMmuFaultSplitsHugePage',
+    steps: [
+      [
+        '5.10',
+        false,
+        null,
+        'a TDP MMU fault zaps a huge SPTE in its way (ranged flush) and links an empty table',
+      ],
+      [
+        '6.2',
+        true,
+        'c4b33d28ea51',
+        'a TDP MMU fault splits a huge SPTE in its way (tdp_mmu_split_huge_page): 512 entries, no flush',
+      ],
+    ],
+  },
+  {
+    option: 'rangedTlbFlush',
+    steps: [
+      ['2.6.20', false, null, 'every remote TLB flush is kvm_flush_remote_tlbs: the whole VM'],
+      [
+        '5.0',
+        true,
+        'c3134ce240ee',
+        'kvm_flush_remote_tlbs_with_address: a ranged flush where the hypervisor offers one',
+      ],
+    ],
+  },
+  {
+    option: 'childSpMatch',
+    steps: [
+      ['2.6.20', 'any', null, 'kvm_mmu_get_child_sp follows any present link (-EEXIST)'],
+      [
+        '7.1',
+        'gfn',
+        '0cb2af2ea66a',
+        'a present link to a child of another gfn is zapped and replaced',
+      ],
+      [
+        '7.2',
+        'gfn-role',
+        '81ccda30b4e8',
+        'a present link to a child of another gfn or role is zapped and replaced',
+      ],
+    ],
+  },
+  {
+    option: 'rmapZapName',
+    steps: [
+      ['2.6.20', 'kvm_zap_rmapp', null, 'kvm_zap_rmapp removes the first SPTE until none is left'],
+      [
+        '5.15',
+        'pte_list_destroy',
+        'a75b540451d2',
+        'kvm_zap_rmapp calls pte_list_destroy: one walk clearing every SPTE',
+      ],
+      [
+        '6.0',
+        'kvm_zap_all_rmap_sptes',
+        '9202aee816c8',
+        'pte_list_destroy renamed kvm_zap_all_rmap_sptes',
+      ],
+    ],
+  },
+  {
+    option: 'rmapCorruption',
+    steps: [
+      ['2.6.20', 'BUG', null, 'pte_list_remove on a corrupt rmap: pr_err and BUG()'],
+      [
+        '6.6',
+        'KVM_BUG_ON_DATA_CORRUPTION',
+        '52e322eda3d4',
+        'KVM_BUG_ON_DATA_CORRUPTION: the VM is marked bugged (BUG() only with CONFIG_BUG_ON_DATA_CORRUPTION=y)',
       ],
     ],
   },

@@ -18,6 +18,7 @@ import { Kvm, type VmConfig } from './vm';
 import { writeProtectGfn } from './writeProtect';
 import { zapGfnRange, zapPage } from './zap';
 import { hex } from './hex';
+import type { KvmMmuPage } from './mmuPage';
 
 export interface FaultOp {
   op: 'fault';
@@ -288,18 +289,17 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
           `gfn 0x${last.toString(16)}${n > 1 ? ` (the last of ${n})` : ''} is in no memslot`,
         );
       }
-      let sp = kvmMmuPageFault(vm, { ...op, vcpu: op.vcpu ?? 0 }, w.guest);
-      for (let k = 1; k < n; k++) {
+      let sp: KvmMmuPage | null = null;
+      for (let k = 0; k < n; k++) {
         const d = k * step;
-        sp = kvmMmuPageFault(
-          vm,
-          { ...op, vcpu: op.vcpu ?? 0, gfn: op.gfn + d, gva: (op.gva ?? op.gfn) + d },
-          w.guest,
-        );
+        const at = { ...op, vcpu: op.vcpu ?? 0, gfn: op.gfn + d };
+        sp = kvmMmuPageFault(vm, k === 0 ? at : { ...at, gva: (op.gva ?? op.gfn) + d }, w.guest);
+        // -ENOSPC: KVM_RUN fails, so the guest runs no further faults.
+        if (!sp) return { summary: enospc(op.gfn + d, k, n) };
       }
       const what =
         n === 1 ? `gfn 0x${op.gfn.toString(16)}` : `${n} pages from gfn 0x${op.gfn.toString(16)}`;
-      return { summary: `${op.kind} fault ${what} -> level-${sp.level} page ${sp.id}` };
+      return { summary: `${op.kind} fault ${what} -> level-${sp!.level} page ${sp!.id}` };
     }
     case 'fork': {
       if (vm.opts.tdp)
@@ -309,7 +309,7 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
       if (!vm.memslotOf(op.gfn)) throw refuse(`gfn 0x${op.gfn.toString(16)} is in no memslot`);
       const first = w.takeAddressSpaces(op.count);
       for (let k = 0; k < op.count; k++) {
-        kvmMmuPageFault(
+        const sp = kvmMmuPageFault(
           vm,
           {
             vcpu: op.vcpu ?? 0,
@@ -321,6 +321,7 @@ function run(w: MmuWorld, op: MmuOp): Outcome {
           },
           w.guest,
         );
+        if (!sp) return { summary: enospc(op.gfn, k, op.count) };
       }
       return { summary: `${op.count} address spaces map gfn 0x${op.gfn.toString(16)} read-only` };
     }
@@ -438,6 +439,14 @@ function onScratchHead<T>(w: MmuWorld, head: number, run: () => T): T {
       .replace(ptr, `s${e.spte / 8 - 1} (${ptr})`);
     throw new KvmBugError(e.check, head, e.spte, message);
   }
+}
+
+/** A fault make_mmu_pages_available failed: every page left is a root the vCPUs hold. */
+function enospc(gfn: number, k: number, n: number): string {
+  return (
+    `fault ${n > 1 ? `${k + 1} of ${n} ` : ''}at gfn 0x${gfn.toString(16)} failed with -ENOSPC: ` +
+    'make_mmu_pages_available left no page free (the rest are roots in use); KVM_RUN returns the error to the VMM, and the rest of this op does not run'
+  );
 }
 
 function refuse(message: string): KvmBugError {

@@ -14,20 +14,22 @@ import {
   ACC_ALL,
   ACC_EXEC_MASK,
   ACC_USER_MASK,
-  ACC_WRITE_MASK,
   kvmMmuChildRole,
   makeRole,
   roleWord,
   type KvmMmuPageRole,
 } from './mmuPageRole';
+import { hostPfn, leafFlags, spteAccess } from './makeSpte';
+import { kvmMmuGfnDisallowLpage, kvmMmuMaxMappingLevel } from './lpageInfo';
+import { kvmTdpMmuGetVcpuRoot, kvmTdpMmuMap } from './tdpMmu';
 import {
   addParentPte,
   childOf,
-  clearSpte,
   dropLeaf,
   dropParentPte,
   flushAll,
   flushGfn,
+  kvmMmuPageSetAccess,
   rmapAdd,
   setSpte,
   spteFlags,
@@ -39,14 +41,8 @@ import {
   isPresent,
   pagesPerEntry,
   spteIndex,
-  SPTE_ACCESSED,
-  SPTE_DIRTY,
-  SPTE_EXEC,
   SPTE_HUGE,
   SPTE_LINK_FLAGS,
-  SPTE_PRESENT,
-  SPTE_USER,
-  SPTE_WRITABLE,
 } from './spte';
 import {
   KVM_MIN_FREE_MMU_PAGES,
@@ -78,8 +74,7 @@ export interface FaultRequest {
   writable?: boolean;
 }
 
-/** The pfn the host backs a gfn with: a fixed offset, enough to tell frames apart. */
-export const hostPfn = (gfn: number): number => 0x100000 + gfn;
+export { hostPfn } from './makeSpte';
 
 /** Page caches a shadow page is built from: the vCPU's or the split's (struct shadow_page_caches). */
 export interface ShadowPageCaches {
@@ -88,13 +83,15 @@ export interface ShadowPageCaches {
   shadowedInfo: KvmMmuMemoryCache | null;
 }
 
-/** mmu_topup_memory_caches(vcpu, maybe_indirect). */
+/**
+ * mmu_topup_memory_caches(vcpu, maybe_indirect): the gfn cache only for a fault that may build
+ * indirect pages; before 5.9 there was no such cache, and every cache was topped up.
+ */
 export function mmuTopupMemoryCaches(vm: Kvm, vcpu: KvmVcpu, maybeIndirect: boolean): void {
   const c = vcpu.caches;
-  const list = maybeIndirect
-    ? [c.pteListDesc, c.shadowPage, c.shadowedInfo, c.pageHeader]
-    : [c.pteListDesc, c.shadowPage, c.pageHeader];
+  const list = [c.pteListDesc, c.shadowPage, maybeIndirect ? c.shadowedInfo : null, c.pageHeader];
   for (const cache of list) {
+    if (!cache) continue;
     const added = cache.topup();
     if (added)
       vm.rec?.push({
@@ -188,13 +185,23 @@ export function allocShadowPage(
     page: sp.id,
     created: true,
   });
-  if (!role.direct && role.level === 1) accountShadowed(vm, gfn);
+  if (!role.direct && !role.passthrough) accountShadowed(vm, sp);
   return sp;
 }
 
-/** account_shadowed for a level-1 page with guest PTEs: write-protect the guest table's gfn. */
-function accountShadowed(vm: Kvm, gfn: number): void {
-  if (writeProtectGfn(vm, gfn, 1, 1) > 0) flushGfn(vm, gfn, 1, 'rmap_write_protect');
+/**
+ * account_shadowed, for every page with guest PTEs (sp_has_gptes): the guest table's gfn may no
+ * longer be mapped huge (kvm_mmu_gfn_disallow_lpage) and every SPTE mapping it loses its write
+ * bit (kvm_mmu_slot_gfn_write_protect from 4K up, the TDP MMU's too), so the guest's writes to
+ * it trap. An upper-level table goes through the write tracker (__kvm_write_track_add_gfn),
+ * which flushes the whole VM; a level-1 table flushes only its gfn.
+ */
+function accountShadowed(vm: Kvm, sp: KvmMmuPage): void {
+  vm.indirectShadowPages++;
+  kvmMmuGfnDisallowLpage(vm, sp.gfn, 1);
+  if (writeProtectGfn(vm, sp.gfn) === 0) return;
+  if (sp.level > 1) flushAll(vm, 'account_shadowed');
+  else flushGfn(vm, sp.gfn, 1, 'account_shadowed');
 }
 
 /**
@@ -220,7 +227,7 @@ function loadRoot(
   const level = vm.opts.rootLevel;
   let sp: KvmMmuPage;
   if (req.kind === 'tdp' && vm.opts.tdpMmu) {
-    sp = vm.newPage(0, makeRole({ level, direct: true, access: ACC_ALL }), false, true);
+    sp = kvmTdpMmuGetVcpuRoot(vm, vcpuPageCaches(vcpu), level);
   } else {
     const direct = req.kind === 'tdp';
     const gfn = direct ? 0 : guest!.tableGfn(key, level, req.gva ?? req.gfn);
@@ -242,14 +249,16 @@ export function vcpuPageCaches(vcpu: KvmVcpu): ShadowPageCaches {
 }
 
 /**
- * One page fault, start to end. Throws KvmBugError where the kernel would refuse (a gfn outside
- * every memslot: the kernel would emulate MMIO instead), before changing anything.
+ * One page fault, start to end: the page holding the new leaf, or null when
+ * make_mmu_pages_available found no page to give (-ENOSPC: KVM_RUN fails, nothing is mapped).
+ * Throws KvmBugError where the kernel would refuse (a gfn outside every memslot: the kernel
+ * would emulate MMIO instead), before changing anything.
  */
 export function kvmMmuPageFault(
   vm: Kvm,
   asked: FaultRequest,
   guest: GuestTables | null,
-): KvmMmuPage {
+): KvmMmuPage | null {
   const req = { ...asked, gfn: faultGfn(asked) };
   const vcpu = vm.vcpus[req.vcpu];
   if (!vcpu) throw new KvmBugError('no such vCPU', -1, 0, `vCPU ${req.vcpu} does not exist`);
@@ -276,15 +285,25 @@ export function kvmMmuPageFault(
       `a ${req.kind} fault needs the TDP option on`,
     );
   notePageFaultTaken(vcpu.stat);
-  // A fault of the model always installs its mapping: RET_PF_FIXED.
-  notePageFaultFixed(vcpu.stat);
   const tdpMmu = req.kind === 'tdp' && vm.opts.tdpMmu;
-  if (!tdpMmu) {
-    mmuTopupMemoryCaches(vm, vcpu, req.kind !== 'tdp');
-    makeMmuPagesAvailable(vm);
+  // kvm_mmu_load, then the fault itself: both top up (the TDP MMU's pages come from them too).
+  mmuTopupMemoryCaches(vm, vcpu, req.kind !== 'tdp');
+  if (!tdpMmu || vm.opts.tdpMmuFaultMakesPagesAvailable) {
+    if (makeMmuPagesAvailable(vm) !== 0) return null;
   }
   const root = loadRoot(vm, vcpu, req, guest);
-  return tdpMmu ? tdpMmuMap(vm, root, req) : shadowMap(vm, vcpu, root, req, guest);
+  const sp = tdpMmu
+    ? kvmTdpMmuMap(vm, vcpuPageCaches(vcpu), root, { ...req, level: mappingLevel(vm, req) })
+    : shadowMap(vm, vcpu, root, req, guest);
+  // A fault of the model always installs its mapping: RET_PF_FIXED.
+  notePageFaultFixed(vcpu.stat);
+  return sp;
+}
+
+/** The level the fault maps at: the guest's and the host's, as far as lpage_info allows. */
+function mappingLevel(vm: Kvm, req: FaultRequest): number {
+  const guestLevel = req.level ?? 1;
+  return kvmMmuMaxMappingLevel(vm, req.gfn, Math.min(guestLevel, req.hostLevel ?? guestLevel));
 }
 
 /**
@@ -297,21 +316,25 @@ export function faultGfn(req: FaultRequest): number {
   return req.gfn - (req.gfn % size) + (req.gva % size);
 }
 
-/** make_mmu_pages_available: below KVM_MIN_FREE_MMU_PAGES, zap oldest pages up to KVM_REFILL_PAGES free. */
-function makeMmuPagesAvailable(vm: Kvm): void {
+/**
+ * make_mmu_pages_available: below KVM_MIN_FREE_MMU_PAGES, zap oldest pages toward
+ * KVM_REFILL_PAGES free; -ENOSPC (-28) if not one page is free after that. The check is "soft":
+ * the fault may still take more than the one page it guarantees.
+ */
+export function makeMmuPagesAvailable(vm: Kvm): 0 | -28 {
   const avail = vm.availablePages();
-  if (avail >= KVM_MIN_FREE_MMU_PAGES) return;
-  zapOldestMmuPages(vm, KVM_REFILL_PAGES - avail, 'make_mmu_pages_available');
-}
-
-/** The leaf's access: the guest's (shadow/nested) or ACC_ALL (tdp). */
-function leafFlags(access: number, level: number, write: boolean): number {
-  let f = SPTE_PRESENT | SPTE_ACCESSED;
-  if (access & ACC_WRITE_MASK) f |= SPTE_WRITABLE | (write ? SPTE_DIRTY : 0);
-  if (access & ACC_USER_MASK) f |= SPTE_USER;
-  if (access & ACC_EXEC_MASK) f |= SPTE_EXEC;
-  if (level > 1) f |= SPTE_HUGE;
-  return f;
+  if (avail >= KVM_MIN_FREE_MMU_PAGES) return 0;
+  const { heldRoots } = zapOldestMmuPages(vm, KVM_REFILL_PAGES - avail, 'make_mmu_pages_available');
+  // A zapped root its vCPU still holds stays in n_used_mmu_pages until the vCPU reloads.
+  if (vm.availablePages() - heldRoots > 0) return 0;
+  vm.rec?.push({
+    k: 'refuse',
+    fn: 'make_mmu_pages_available',
+    gfn: 0,
+    level: 0,
+    errno: 'ENOSPC',
+  });
+  return -28;
 }
 
 /** direct_map and FNAME(fetch) for the shadow MMU. */
@@ -323,7 +346,7 @@ function shadowMap(
   guest: GuestTables | null,
 ): KvmMmuPage {
   const guestLevel = req.level ?? 1;
-  const goal = Math.min(guestLevel, req.hostLevel ?? guestLevel);
+  const goal = mappingLevel(vm, req);
   const indirect = req.kind !== 'tdp';
   const access = indirect && req.writable === false ? ACC_USER_MASK | ACC_EXEC_MASK : ACC_ALL;
   const va = indirect ? (req.gva ?? req.gfn) : req.gfn;
@@ -340,8 +363,7 @@ function shadowMap(
       : guest!.tableGfn(key, childLevel, va);
     const role = kvmMmuChildRole(sp.role, direct, direct && indirect ? access : ACC_ALL);
     const existing = childOf(vm, sp, i);
-    // kvm_mmu_get_child_sp: -EEXIST for a present link (81ccda30b4e8: only one with this gfn and role).
-    if (existing && existing.gfn === gfn && existing.roleWord === roleWord(role)) {
+    if (existing && followsLink(vm, existing, gfn, role)) {
       sp = existing;
       continue;
     }
@@ -353,13 +375,26 @@ function shadowMap(
   mmuSetSpte(vm, cache, sp, spteIndex(va, goal), leafGfn, {
     flags: leafFlags(access, goal, req.write ?? false),
     pfn: hostPfn(leafGfn),
+    access,
   });
   return sp;
 }
 
 /**
- * __link_shadow_page: a present entry here must be a huge leaf (drop_large_spte, flushing if
- * asked) or, since 81ccda30b4e8, a link to another page (zapped); then the link and parent_ptes.
+ * kvm_mmu_get_child_sp's -EEXIST: a present link is followed as it is, or (0cb2af2ea66a, 7.1)
+ * only to a child of the gfn asked for, or (81ccda30b4e8, 7.2) of that gfn and role.
+ */
+function followsLink(vm: Kvm, child: KvmMmuPage, gfn: number, role: KvmMmuPageRole): boolean {
+  const m = vm.opts.childSpMatch;
+  if (m === 'any') return true;
+  return child.gfn === gfn && (m === 'gfn' || child.roleWord === roleWord(role));
+}
+
+/**
+ * __link_shadow_page over a present entry: before 0cb2af2ea66a (7.1) only a huge leaf could be
+ * there (drop_large_spte, a ranged flush if asked); since, a link to another child can be too,
+ * and either is zapped (mmu_page_zap_pte) with a flush of the whole VM. Then the link and
+ * parent_ptes.
  */
 export function linkShadowPage(
   vm: Kvm,
@@ -371,13 +406,12 @@ export function linkShadowPage(
 ): void {
   const f = spteFlags(vm, sp, i);
   if (isPresent(f)) {
-    if (isLastSpte(f, sp.level)) {
-      dropLeaf(vm, sp, i, 'drop_large_spte');
-      if (flush) flushGfn(vm, child.gfn, sp.level, 'drop_large_spte');
-    } else {
-      dropParentPte(vm, vm.pages[spteTarget(vm, sp, i)]!, sp, i, 'link_shadow_page');
-      flushAll(vm, 'link_shadow_page');
-    }
+    const zapsAll = vm.opts.splitLinkZapsAndFlushesAll;
+    if (isLastSpte(f, sp.level))
+      dropLeaf(vm, sp, i, zapsAll ? 'link_shadow_page' : 'drop_large_spte');
+    else dropParentPte(vm, vm.pages[spteTarget(vm, sp, i)]!, sp, i, 'link_shadow_page');
+    if (zapsAll) flushAll(vm, 'link_shadow_page');
+    else if (flush) flushGfn(vm, child.gfn, sp.level, 'drop_large_spte');
   }
   setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, child.gfn, 'link_shadow_page');
   vm.rec?.push({ k: 'link', fn: 'link_shadow_page', page: sp.id, index: i, child: child.id });
@@ -394,7 +428,8 @@ export function mmuSetSpte(
   sp: KvmMmuPage,
   i: number,
   gfn: number,
-  leaf: { flags: number; pfn: number },
+  /** The SPTE, and the guest's access it grants (shadowed_translation keeps it); default: the SPTE's. */
+  leaf: { flags: number; pfn: number; access?: number },
 ): void {
   const level = sp.level;
   const old = spteFlags(vm, sp, i);
@@ -411,40 +446,11 @@ export function mmuSetSpte(
     } else wasRmapped = true;
   }
   setSpte(vm, sp, i, leaf.flags, pfn, gfn, 'mmu_set_spte');
+  // rmap_add's kvm_mmu_page_set_translation, or kvm_mmu_page_set_access when already rmapped.
+  kvmMmuPageSetAccess(vm, sp, i, leaf.access ?? spteAccess(leaf.flags));
   if (!wasRmapped) vm.stats.leafSptesSet++;
   if (flush) flushGfn(vm, gfn, level, 'mmu_set_spte');
   if (!wasRmapped) rmapAdd(vm, cache, sp, i, gfn);
-}
-
-/** The TDP MMU's map: its own pages, no rmaps, no parent_ptes, no page limit. */
-function tdpMmuMap(vm: Kvm, root: KvmMmuPage, req: FaultRequest): KvmMmuPage {
-  const goal = Math.min(req.level ?? 1, req.hostLevel ?? req.level ?? 1);
-  let sp = root;
-  for (let level = root.level; level > goal; level--) {
-    const i = spteIndex(req.gfn, level);
-    let child = childOf(vm, sp, i);
-    if (!child) {
-      const f = spteFlags(vm, sp, i);
-      if (isPresent(f)) clearSpte(vm, sp, i, 'mmu_set_spte'); // a huge leaf in the way
-      const gfn = req.gfn - (req.gfn % pagesPerEntry(level));
-      child = vm.newPage(gfn, kvmMmuChildRole(sp.role, true, ACC_ALL), false, true);
-      vm.stats.pagesCreated++;
-      setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, gfn, 'link_shadow_page');
-    }
-    sp = child;
-  }
-  const gfn = req.gfn - (req.gfn % pagesPerEntry(goal));
-  setSpte(
-    vm,
-    sp,
-    spteIndex(req.gfn, goal),
-    leafFlags(ACC_ALL, goal, req.write ?? false),
-    hostPfn(gfn),
-    gfn,
-    'mmu_set_spte',
-  );
-  vm.stats.leafSptesSet++;
-  return sp;
 }
 
 /**

@@ -62,6 +62,8 @@ export class PteLists {
    */
   owner = new Int32Array(1024);
   readonly ownerIndex: boolean;
+  /** What the kernel does on a corrupt list (pte_list_remove): BUG() before 6.6, then KVM_BUG_ON_DATA_CORRUPTION. */
+  readonly corruption: 'BUG' | 'KVM_BUG_ON_DATA_CORRUPTION';
 
   // The current operation's cost, reset by beginOp; flat counters because every access bumps one.
   costVisited = 0;
@@ -75,9 +77,13 @@ export class PteLists {
   private lineStamp: Int32Array<ArrayBuffer>;
   private opGen = 0;
 
-  constructor(variant: PteListVariantName | PteListVariant, opts: { ownerIndex?: boolean } = {}) {
+  constructor(
+    variant: PteListVariantName | PteListVariant,
+    opts: { ownerIndex?: boolean; corruption?: PteLists['corruption'] } = {},
+  ) {
     this.variant = typeof variant === 'string' ? PTE_LIST_VARIANTS[variant] : variant;
     this.ownerIndex = opts.ownerIndex ?? true;
+    this.corruption = opts.corruption ?? 'KVM_BUG_ON_DATA_CORRUPTION';
     this.ext = this.variant.ext;
     const { layout } = this.variant;
     this.descSize = layout.size;

@@ -216,13 +216,16 @@ export function pteListCount(L: PteLists, h: number): number | null {
 }
 
 /**
- * Tear the list down. 'freeAll' (kvm_zap_all_rmap_sptes, v5.15+): one walk freeing every
- * descriptor, then val = 0. 'removeFirst' (kvm_unmap_rmapp / kvm_zap_rmapp, up to v5.14): remove
- * the first entry the iterator returns, over and over.
+ * Tear the list down. 'freeAll' (pte_list_destroy, v5.15; kvm_zap_all_rmap_sptes from v6.0): one
+ * walk freeing every descriptor, then val = 0. 'removeFirst' (kvm_unmap_rmapp / kvm_zap_rmapp, up
+ * to v5.14): remove the first entry rmap_get_first returns, over and over. `fn` is the era's name.
  */
-export function pteListDestroy(L: PteLists, h: number): void {
+export function pteListDestroy(
+  L: PteLists,
+  h: number,
+  fn: 'pte_list_destroy' | 'kvm_zap_rmapp' | 'kvm_zap_all_rmap_sptes' = 'pte_list_destroy',
+): void {
   L.beginOp();
-  const fn = 'pte_list_destroy';
   if (L.variant.teardown === 'removeFirst') {
     for (let first = firstSpte(L, h); first !== 0; first = firstSpte(L, h))
       removeSpte(L, h, first, fn);
@@ -247,6 +250,10 @@ export function pteListDestroy(L: PteLists, h: number): void {
 }
 
 /** rmap_get_first: the head's only SPTE, or slot 0 of the head descriptor (0 = none). */
+export function rmapGetFirst(L: PteLists, h: number): number {
+  return firstSpte(L, h);
+}
+
 function firstSpte(L: PteLists, h: number): number {
   const val = L.headVal[h]!;
   if (!(val & KVM_RMAP_MANY)) return val;
@@ -376,7 +383,10 @@ function notPresent(L: PteLists, h: number, spte: number): KvmBugError {
     h,
     spte,
     `pte_list_remove: SPTE ${fmtPtr(spte)} is not in rmap head ${h}` +
-      (where >= 0 ? ` (it is in head ${where})` : ''),
+      (where >= 0 ? ` (it is in head ${where})` : '') +
+      (L.corruption === 'BUG'
+        ? '; the kernel hits BUG()'
+        : '; the kernel hits KVM_BUG_ON_DATA_CORRUPTION: the VM is marked bugged (BUG() only with CONFIG_BUG_ON_DATA_CORRUPTION=y)'),
   );
 }
 

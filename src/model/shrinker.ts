@@ -21,7 +21,8 @@ export function mmuShrinkScan(vm: Kvm, nrToScan = 128): ShrinkResult {
       return { pagesZapped: 0, bytesFreed: 0, how: 'no MMU shrinker (removed in 6.13)' };
     case 'free-vcpu-caches': {
       let bytes = 0;
-      for (const v of vm.vcpus) bytes += v.caches.shadowPage.free() + v.caches.shadowedInfo.free();
+      for (const v of vm.vcpus)
+        bytes += v.caches.shadowPage.free() + (v.caches.shadowedInfo?.free() ?? 0);
       return {
         pagesZapped: 0,
         bytesFreed: bytes,
@@ -31,7 +32,7 @@ export function mmuShrinkScan(vm: Kvm, nrToScan = 128): ShrinkResult {
     default: {
       const n = vm.opts.shrinker === 'zap-oldest-one' ? 1 : nrToScan;
       const before = kernelBytesOfPages(vm);
-      const zapped = zapOldestMmuPages(vm, n, 'mmu_shrink_scan');
+      const zapped = zapOldestMmuPages(vm, n, 'mmu_shrink_scan').total;
       return {
         pagesZapped: zapped,
         bytesFreed: before - kernelBytesOfPages(vm),
@@ -45,7 +46,7 @@ export function mmuShrinkScan(vm: Kvm, nrToScan = 128): ShrinkResult {
 function kernelBytesOfPages(vm: Kvm): number {
   let bytes = vm.lists.liveDescs * PTE_LIST_VARIANTS[vm.opts.rmap].layout.size;
   for (const sp of vm.livePages()) {
-    if (sp.tdpMmuPage) continue;
+    if (sp.tdpMmuPage) continue; // the shrinker never zaps TDP MMU pages
     bytes += PAGE_SIZE + SIZEOF_KVM_MMU_PAGE + (sp.hasTranslation ? PAGE_SIZE : 0);
   }
   return bytes;

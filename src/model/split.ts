@@ -6,13 +6,9 @@
  * The TDP MMU splits its own pages alongside, with no rmaps and no flush.
  */
 import type { KvmMmuPage } from './mmuPage';
-import {
-  ACC_EXEC_MASK,
-  ACC_USER_MASK,
-  ACC_WRITE_MASK,
-  kvmMmuChildRole,
-  type KvmMmuPageRole,
-} from './mmuPageRole';
+import { kvmMmuChildRole, type KvmMmuPageRole } from './mmuPageRole';
+import { splitSpteFlags } from './makeSpte';
+import { tdpMmuAllocSp, tdpMmuChildRole, tdpMmuSplitHugePage } from './tdpMmu';
 import { getShadowPage } from './pageTable';
 import { rmapSptes } from './rmap';
 import {
@@ -21,11 +17,8 @@ import {
   pagesPerEntry,
   KVM_MAX_HUGEPAGE_LEVEL,
   SPTE_ENT_PER_PAGE,
-  SPTE_EXEC,
   SPTE_HUGE,
   SPTE_LINK_FLAGS,
-  SPTE_USER,
-  SPTE_WRITABLE,
 } from './spte';
 import { sptepIndex, sptepPage } from './mmuPage';
 import {
@@ -35,6 +28,7 @@ import {
   entryGfn,
   flushAll,
   flushGfn,
+  kvmMmuPageGetAccess,
   rmapAdd,
   setSpte,
   spteFlags,
@@ -156,19 +150,13 @@ export function topupSplitCaches(vm: Kvm): void {
   }
 }
 
-/** The access a huge SPTE grants, for its child's role (kvm_mmu_page_get_access). */
-function spteAccess(flags: number): number {
-  return (
-    (flags & SPTE_WRITABLE ? ACC_WRITE_MASK : 0) |
-    (flags & SPTE_USER ? ACC_USER_MASK : 0) |
-    (flags & SPTE_EXEC ? ACC_EXEC_MASK : 0)
-  );
-}
-
-/** The child page a split of entry `hi` of `huge` asks for (shadow_mmu_get_sp_for_split). */
+/**
+ * The child page a split of entry `hi` of `huge` asks for (shadow_mmu_get_sp_for_split): a
+ * direct page, guest_mode kept, with the guest's access to the huge page
+ * (kvm_mmu_page_get_access), not the huge SPTE's bits, which write protection may have cut.
+ */
 export function splitChildRole(vm: Kvm, huge: KvmMmuPage, hi: number): KvmMmuPageRole {
-  // Always a direct page, guest_mode kept, at the huge page's gfn.
-  return kvmMmuChildRole(huge.role, true, spteAccess(spteFlags(vm, huge, hi)));
+  return kvmMmuChildRole(huge.role, true, kvmMmuPageGetAccess(vm, huge, hi));
 }
 
 /** A report for one split done on its own (a trace replay's). */
@@ -216,8 +204,7 @@ export function shadowMmuSplitHugePage(
     reused: !created,
   });
   const step = pagesPerEntry(sp.level);
-  // make_small_spte: the huge SPTE's bits, huge only if still above 4K, the pfn advanced per index.
-  const small = (hugeFlags & ~SPTE_HUGE) | (sp.level > 1 ? SPTE_HUGE : 0);
+  const small = splitSpteFlags(hugeFlags, sp.level);
   let flush = false;
   for (let idx = 0; idx < SPTE_ENT_PER_PAGE; idx++) {
     const f = spteFlags(vm, sp, idx);
@@ -272,23 +259,8 @@ function tdpMmuTrySplit(vm: Kvm, slot: Memslot, targetLevel: number, r: SplitRep
         if (!isPresent(f) || !(f & SPTE_HUGE) || childOf(vm, sp, i)) continue;
         const gfn = entryGfn(vm, sp, i);
         if (gfn < slot.baseGfn || gfn >= end) continue;
-        const child = vm.newPage(gfn, kvmMmuChildRole(sp.role, true, spteAccess(f)), false, true);
-        vm.stats.pagesCreated++;
-        const step = pagesPerEntry(child.level);
-        const small = (f & ~SPTE_HUGE) | (child.level > 1 ? SPTE_HUGE : 0);
-        const pfn = spteTarget(vm, sp, i);
-        for (let idx = 0; idx < SPTE_ENT_PER_PAGE; idx++) {
-          setSpte(
-            vm,
-            child,
-            idx,
-            small,
-            pfn + idx * step,
-            gfn + idx * step,
-            'tdp_mmu_split_huge_page',
-          );
-        }
-        setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, gfn, 'tdp_mmu_split_huge_page');
+        const child = tdpMmuAllocSp(vm, null, gfn, tdpMmuChildRole(sp));
+        tdpMmuSplitHugePage(vm, sp, i, child);
         r.tdpMmu.split++;
         r.tdpMmu.newPages++;
         if (child.level === 1) r.tdpMmu.newLeafSptes += SPTE_ENT_PER_PAGE;

@@ -1,9 +1,9 @@
 /**
  * The `spt` arrays of every shadow page (512 SPTEs each), plus the per-entry gfn that
- * `shadowed_translation` keeps for indirect pages, stored in chunks of 16 entries that are
+ * and guest access that `shadowed_translation` keeps for indirect pages, stored in chunks of 16 entries that are
  * allocated on first write. Why chunks: a 16 GiB split fills 8,208 pages densely, while a
  * 100,000-way guest fork makes 400,000 pages with one entry each; whole 512-entry arrays would
- * cost the fork over a gigabyte. An entry costs 9 bytes (flags, target, gfn), no object.
+ * cost the fork over a gigabyte. An entry costs 10 bytes (flags, target, gfn, access), no object.
  */
 import { copyFields } from './clone';
 import { SPTE_ENT_PER_PAGE } from './spte';
@@ -19,6 +19,8 @@ export class SptStore {
   target = new Int32Array(CHUNK * 64);
   /** The gfn of the entry, where the page keeps a translation (indirect pages). */
   gfn = new Int32Array(CHUNK * 64);
+  /** The guest's access (ACC_*) of the entry, likewise (kvm_mmu_page_set_access). */
+  access = new Uint8Array(CHUNK * 64);
   private nChunks = 0;
   private freeChunks: number[] = [];
 
@@ -62,6 +64,7 @@ export class SptStore {
       this.flags.fill(0, base, base + CHUNK);
       this.target.fill(0, base, base + CHUNK);
       this.gfn.fill(0, base, base + CHUNK);
+      this.access.fill(0, base, base + CHUNK);
       this.freeChunks.push(chunk - 1);
       this.chunkOf[k] = 0;
     }
@@ -70,7 +73,11 @@ export class SptStore {
   /** Bytes the model itself holds for SPTEs (not what the kernel would: see accounting). */
   get modelBytes(): number {
     return (
-      this.chunkOf.byteLength + this.flags.byteLength + this.target.byteLength + this.gfn.byteLength
+      this.chunkOf.byteLength +
+      this.flags.byteLength +
+      this.target.byteLength +
+      this.gfn.byteLength +
+      this.access.byteLength
     );
   }
 
@@ -85,6 +92,9 @@ export class SptStore {
       this.flags = flags;
       this.target = growI32(this.target, n);
       this.gfn = growI32(this.gfn, n);
+      const access = new Uint8Array(n);
+      access.set(this.access);
+      this.access = access;
     }
     return c;
   }

@@ -29,6 +29,22 @@ export function entryGfn(vm: Kvm, sp: KvmMmuPage, i: number): number {
   });
 }
 
+/** kvm_mmu_page_set_access: the guest access shadowed_translation keeps for entry `i`. */
+export function kvmMmuPageSetAccess(vm: Kvm, sp: KvmMmuPage, i: number, access: number): void {
+  if (sp.hasTranslation) vm.spt.access[vm.spt.slot(sp.id, i)] = access;
+}
+
+/**
+ * kvm_mmu_page_get_access: the guest's access to what entry `i` maps. A page with guest PTEs
+ * keeps it per entry (shadowed_translation); for any other page it is role.access: ACC_ALL for
+ * TDP, the guest huge page's access for a direct page under it.
+ */
+export function kvmMmuPageGetAccess(vm: Kvm, sp: KvmMmuPage, i: number): number {
+  if (!sp.hasTranslation) return sp.role.access;
+  const s = vm.spt.find(sp.id, i);
+  return s < 0 ? 0 : vm.spt.access[s]!;
+}
+
 /** The child page a present non-leaf entry points at. */
 export function childOf(vm: Kvm, sp: KvmMmuPage, i: number): KvmMmuPage | undefined {
   const f = spteFlags(vm, sp, i);
@@ -130,7 +146,7 @@ export function rmapAdd(
   }
 }
 
-/** kvm_zap_all_rmap_sptes: clear every SPTE of the rmap and tear the list down. */
+/** kvm_zap_all_rmap_sptes (the era's name): clear every SPTE of the rmap and tear the list down. */
 export function zapAllRmapSptes(
   vm: Kvm,
   head: number,
@@ -142,7 +158,7 @@ export function zapAllRmapSptes(
   forEachRmapSpte(vm.lists, head, (s) => sptes.push(s));
   for (const sptep of sptes) clearSpte(vm, vm.pages[sptepPage(sptep)]!, sptepIndex(sptep), fn);
   listRec(vm, fn);
-  pteListDestroy(vm.lists, head);
+  pteListDestroy(vm.lists, head, vm.opts.rmapZapName);
   listDone(vm);
   vm.onRmapChange?.(head, -sptes.length);
   vm.rec?.push({
@@ -231,8 +247,9 @@ export function takeFromCache(vm: Kvm, cache: KvmMmuMemoryCache, n: number): voi
   vm.stats.emergencyAllocs += cache.emergencyAllocs - before;
 }
 
-/** kvm_flush_remote_tlbs_gfn: a ranged flush (a full one where no range flush exists). */
+/** kvm_flush_remote_tlbs_gfn: a ranged flush (a full one before ranged flushes, 5.0). */
 export function flushGfn(vm: Kvm, gfn: number, level: number, fn: MmuFn): void {
+  if (!vm.opts.rangedTlbFlush) return flushAll(vm, fn);
   vm.stats.rangeFlushes++;
   vm.rec?.push({ k: 'flush', fn, scope: 'range', gfn, level });
 }

@@ -6,7 +6,12 @@
  */
 import type { KernelOptions } from './kernelOptions';
 import { DEFAULT_KERNEL_OPTIONS, tdpMmuInEffect } from './kernelOptions';
-import { KvmMmuMemoryCache, KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE, OBJECT_BYTES } from './mmuCache';
+import {
+  KvmMmuMemoryCache,
+  KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE,
+  OBJECT_BYTES,
+  type CacheObjectKind,
+} from './mmuCache';
 import type { MmuRecorder } from './mmuEvents';
 import { KvmMmuPage } from './mmuPage';
 import { roleWord, type KvmMmuPageRole } from './mmuPageRole';
@@ -47,9 +52,49 @@ export class Memslot {
 
 export interface VcpuCaches {
   pteListDesc: KvmMmuMemoryCache;
+  /** mmu_shadow_page_cache; before 5.9 mmu_page_cache, which also gave the gfns pages. */
   shadowPage: KvmMmuMemoryCache;
-  shadowedInfo: KvmMmuMemoryCache;
+  /** mmu_shadowed_info_cache (mmu_gfn_array_cache in 5.9–5.19); none before 5.9. */
+  shadowedInfo: KvmMmuMemoryCache | null;
   pageHeader: KvmMmuMemoryCache;
+}
+
+/**
+ * A vCPU's caches as the era had them, with mmu_topup_memory_caches' minimums: before 5.9,
+ * 8 + PTE_PREFETCH_NUM descriptors, 8 pages (spt and gfns alike) and 4 headers; from 5.9,
+ * 1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM descriptors (a fault's rmap and parent_ptes adds)
+ * and PT64_ROOT_MAX_LEVEL of each page kind. Capacity 40 (KVM_NR_MEM_OBJS, then
+ * KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE) throughout.
+ */
+export function vcpuCaches(
+  id: number,
+  era: KernelOptions['vcpuCaches'],
+  descBytes: number,
+): VcpuCaches {
+  const cap = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+  const cache = (name: string, kind: CacheObjectKind, min: number) =>
+    new KvmMmuMemoryCache(`vcpu${id}.${name}`, kind, OBJECT_BYTES[kind], min, cap);
+  const descs = (min: number) =>
+    new KvmMmuMemoryCache(
+      `vcpu${id}.mmu_pte_list_desc_cache`,
+      'pte_list_desc',
+      descBytes,
+      min,
+      cap,
+    );
+  if (era === 'mmu_page_cache')
+    return {
+      pteListDesc: descs(8 + PTE_PREFETCH_NUM),
+      shadowPage: cache('mmu_page_cache', 'shadow_page', 8),
+      shadowedInfo: null,
+      pageHeader: cache('mmu_page_header_cache', 'page_header', 4),
+    };
+  return {
+    pteListDesc: descs(1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM),
+    shadowPage: cache('mmu_shadow_page_cache', 'shadow_page', PT64_ROOT_MAX_LEVEL),
+    shadowedInfo: cache(era, 'shadowed_info', PT64_ROOT_MAX_LEVEL),
+    pageHeader: cache('mmu_page_header_cache', 'page_header', PT64_ROOT_MAX_LEVEL),
+  };
 }
 
 /** KVM_MMU_NUM_PREV_ROOTS: roots a vCPU keeps cached besides the current one. */
@@ -114,6 +159,10 @@ export class Kvm {
   readonly stat: KvmVmStat = newVmStat();
   nUsedMmuPages = 0;
   nMaxMmuPages: number;
+  /** kvm->arch.indirect_shadow_pages: pages with guest PTEs (account_shadowed). */
+  indirectShadowPages = 0;
+  /** lpage_info disallow_lpage counts of shadowed gfns, by huge range (see lpageInfo.ts). */
+  lpageDisallowed = new Map<number, number>();
   tdpMmuPages = 0;
   /** Pages that carry a shadowed_translation page (kept for cheap per-op memory figures). */
   translationPages = 0;
@@ -151,6 +200,7 @@ export class Kvm {
     const legacy = this.opts.addReturnLegacy;
     this.lists = new PteLists(legacy === null ? era : { ...era, addLeavesOutFullLast: legacy }, {
       ownerIndex: false,
+      corruption: this.opts.rmapCorruption,
     });
     const descBytes = PTE_LIST_VARIANTS[this.opts.rmap].layout.size;
     for (const [i, m] of config.memslots.entries()) this.addMemslot(i, m);
@@ -159,41 +209,8 @@ export class Kvm {
       config.nMaxMmuPages ??
       Math.max(Math.floor((pages * KVM_PERMILLE_MMU_PAGES) / 1000), KVM_MIN_ALLOC_MMU_PAGES);
     const cap = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
-    for (let id = 0; id < config.vcpus; id++) {
-      this.vcpus.push(
-        new KvmVcpu(id, {
-          // 1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM: a fault's rmap and parent_ptes adds.
-          pteListDesc: new KvmMmuMemoryCache(
-            `vcpu${id}.mmu_pte_list_desc_cache`,
-            'pte_list_desc',
-            descBytes,
-            1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM,
-            cap,
-          ),
-          shadowPage: new KvmMmuMemoryCache(
-            `vcpu${id}.mmu_shadow_page_cache`,
-            'shadow_page',
-            OBJECT_BYTES.shadow_page,
-            PT64_ROOT_MAX_LEVEL,
-            cap,
-          ),
-          shadowedInfo: new KvmMmuMemoryCache(
-            `vcpu${id}.mmu_shadowed_info_cache`,
-            'shadowed_info',
-            OBJECT_BYTES.shadowed_info,
-            PT64_ROOT_MAX_LEVEL,
-            cap,
-          ),
-          pageHeader: new KvmMmuMemoryCache(
-            `vcpu${id}.mmu_page_header_cache`,
-            'page_header',
-            OBJECT_BYTES.page_header,
-            PT64_ROOT_MAX_LEVEL,
-            cap,
-          ),
-        }),
-      );
-    }
+    for (let id = 0; id < config.vcpus; id++)
+      this.vcpus.push(new KvmVcpu(id, vcpuCaches(id, this.opts.vcpuCaches, descBytes)));
     const splitDescCap =
       this.opts.splitDescCapacity === '2xmin'
         ? 2 * SPLIT_DESC_CACHE_MIN_NR_OBJECTS
@@ -241,7 +258,7 @@ export class Kvm {
       const copy = new KvmVcpu(v.id, {
         pteListDesc: c.pteListDesc.clone(),
         shadowPage: c.shadowPage.clone(),
-        shadowedInfo: c.shadowedInfo.clone(),
+        shadowedInfo: c.shadowedInfo?.clone() ?? null,
         pageHeader: c.pageHeader.clone(),
       });
       copy.stat = { ...v.stat };
@@ -262,6 +279,7 @@ export class Kvm {
       newest: map(this.newest),
       oldest: map(this.oldest),
       hash,
+      lpageDisallowed: new Map(this.lpageDisallowed),
       vcpus,
       splitDescCache: this.splitDescCache.clone(),
       splitPageHeaderCache: this.splitPageHeaderCache.clone(),
@@ -298,12 +316,14 @@ export class Kvm {
   }
 
   allCaches(): KvmMmuMemoryCache[] {
-    const v = this.vcpus.flatMap((c) => [
-      c.caches.pteListDesc,
-      c.caches.shadowPage,
-      c.caches.shadowedInfo,
-      c.caches.pageHeader,
-    ]);
+    const v = this.vcpus.flatMap((c) =>
+      [
+        c.caches.pteListDesc,
+        c.caches.shadowPage,
+        c.caches.shadowedInfo,
+        c.caches.pageHeader,
+      ].filter((cache) => cache !== null),
+    );
     return [...v, this.splitDescCache, this.splitPageHeaderCache, this.splitShadowPageCache];
   }
 

@@ -1,11 +1,13 @@
 /**
  * kvm_mmu_slot_gfn_write_protect: walk a gfn's rmaps (levels minLevel..maxLevel) and clear the
- * writable bit of every leaf there (spte_write_protect). The caller flushes if anything changed.
+ * writable bit of every leaf there (spte_write_protect), then the TDP MMU's leaves of the gfn
+ * (kvm_tdp_mmu_write_protect_gfn). The caller flushes if anything changed.
  */
 import { sptepIndex, sptepPage } from './mmuPage';
 import { forEachRmapSpte } from './rmap';
 import { SPTE_DIRTY, SPTE_WRITABLE } from './spte';
 import { entryGfn, setSpte, spteFlags, spteTarget } from './sptes';
+import { kvmTdpMmuWriteProtectGfn } from './tdpMmu';
 import type { Kvm } from './vm';
 
 export function writeProtectGfn(vm: Kvm, gfn: number, minLevel = 1, maxLevel = 3): number {
@@ -32,6 +34,7 @@ export function writeProtectGfn(vm: Kvm, gfn: number, minLevel = 1, maxLevel = 3
       cleared++;
     }
   }
+  if (vm.opts.tdpMmu) cleared += kvmTdpMmuWriteProtectGfn(vm, gfn);
   vm.rec?.push({ k: 'writeProtect', fn: 'rmap_write_protect', gfn, cleared });
   return cleared;
 }

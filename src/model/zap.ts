@@ -6,7 +6,8 @@
 import type { MmuFn } from './mmuEvents';
 import type { KvmMmuPage } from './mmuPage';
 import { sptepIndex, sptepPage } from './mmuPage';
-import { rmapSptes } from './rmap';
+import { kvmMmuGfnDisallowLpage } from './lpageInfo';
+import { rmapGetFirst } from './rmap';
 import { SPTE_ENT_PER_PAGE, isLastSpte, isPresent, pagesPerEntry } from './spte';
 import {
   childOf,
@@ -63,8 +64,8 @@ export function prepareZapPage(
       zapped += prepareZapPage(vm, child, invalid, fn, opts);
     }
   }
-  // kvm_mmu_unlink_parents.
-  for (const sptep of rmapSptes(vm.lists, sp.parentPtes)) {
+  // kvm_mmu_unlink_parents: drop_parent_pte on rmap_get_first until parent_ptes is empty.
+  for (let sptep = rmapGetFirst(vm.lists, sp.parentPtes); sptep !== 0;) {
     dropParentPte(
       vm,
       sp,
@@ -72,6 +73,12 @@ export function prepareZapPage(
       sptepIndex(sptep),
       'kvm_mmu_prepare_zap_page',
     );
+    sptep = rmapGetFirst(vm.lists, sp.parentPtes);
+  }
+  // unaccount_shadowed: the guest table's gfn may be mapped huge again.
+  if (!sp.tdpMmuPage && !sp.role.direct && !sp.role.passthrough) {
+    vm.indirectShadowPages--;
+    kvmMmuGfnDisallowLpage(vm, sp.gfn, -1);
   }
   sp.zapped = true;
   vm.stats.pagesZapped++;
@@ -107,23 +114,56 @@ export function zapPage(vm: Kvm, sp: KvmMmuPage): number {
   return n;
 }
 
+export interface ZapOldestResult {
+  /** Pages zapped (with the nested children that went with them). */
+  total: number;
+  /** Of those, roots a vCPU still held: the kernel keeps them accounted until the vCPU reloads. */
+  heldRoots: number;
+}
+
 /**
- * kvm_mmu_zap_oldest_mmu_pages: from the tail of active_mmu_pages, skipping roots. The kernel
- * restarts its walk when a zap took other pages with it; walking a snapshot and skipping pages
- * already zapped visits the same pages in the same order.
+ * kvm_mmu_zap_oldest_mmu_pages, by era (vm.opts.zapOldest):
+ *  - 'oldest-first' (5.12+): from the tail of active_mmu_pages, skipping roots, until nrToZap;
+ *  - 'newest-first' (5.9–5.11): the same from the head, so the newest pages went first;
+ *  - 'tail-even-root' (before 5.9): prepare_zap_oldest_mmu_page over and over, the tail even
+ *    when it is a root, until nrToZap are counted or a zap counts nothing (a root counts only
+ *    the unsync children zapped with it). mmu_recycled then counted loops of
+ *    make_mmu_pages_available only; from 5.9 it adds every page zapped.
+ * The kernel restarts its walk when a zap took other pages with it; walking a snapshot and
+ * skipping pages already zapped visits the same pages in the same order.
  */
-export function zapOldestMmuPages(vm: Kvm, nrToZap: number, fn: MmuFn): number {
+export function zapOldestMmuPages(vm: Kvm, nrToZap: number, fn: MmuFn): ZapOldestResult {
   const invalid: KvmMmuPage[] = [];
-  const oldestFirst: KvmMmuPage[] = [];
-  for (let sp = vm.oldest; sp; sp = sp.newer) oldestFirst.push(sp);
+  const order: KvmMmuPage[] = [];
+  if (vm.opts.zapOldest === 'newest-first')
+    for (let sp = vm.newest; sp; sp = sp.older) order.push(sp);
+  else for (let sp = vm.oldest; sp; sp = sp.newer) order.push(sp);
   let total = 0;
-  for (const sp of oldestFirst) {
+  let heldRoots = 0;
+  if (vm.opts.zapOldest === 'tail-even-root') {
+    let counted = 0;
+    for (const sp of order) {
+      if (counted >= nrToZap) break;
+      if (sp.zapped) continue;
+      const root = sp.rootCount > 0;
+      const n = prepareZapPage(vm, sp, invalid, fn);
+      total += n;
+      if (root) heldRoots++;
+      const kernelCount = root ? n - 1 : n;
+      if (kernelCount === 0) break;
+      counted += kernelCount;
+      if (fn === 'make_mmu_pages_available') vm.stat.mmu_recycled++;
+    }
+    commitZapPage(vm, invalid);
+    return { total, heldRoots };
+  }
+  for (const sp of order) {
     if (total >= nrToZap) break;
     if (sp.rootCount === 0 && !sp.zapped) total += prepareZapPage(vm, sp, invalid, fn);
   }
   commitZapPage(vm, invalid);
   vm.stat.mmu_recycled += total;
-  return total;
+  return { total, heldRoots };
 }
 
 /**

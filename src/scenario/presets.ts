@@ -18,7 +18,8 @@ const s = (n: number) => `s${n}`;
 const nestedSplit = (capacity: 'min+40' | '2xmin'): ScenarioInput => ({
   format: 'kvm-mmu-scenario/1',
   options: { tdp: true, tdpMmu: true, splitDescCapacity: capacity },
-  vm: { memslots: [{ baseGfn: 0, npages: 2 * GiB }], vcpus: 1, guestTablesGfn: 2 * GiB - 0x100 },
+  // L1's own tables below the gigabyte it maps: a 1 GiB page over them could not be mapped huge.
+  vm: { memslots: [{ baseGfn: 0, npages: 2 * GiB }], vcpus: 1, guestTablesGfn: GiB - 0x100 },
   ops: [
     // L1 maps L2's memory with one 1 GiB page in its nested page tables; the host backs it with 1 GiB.
     { op: 'fault', kind: 'nested', gfn: GiB, gva: 0, level: 3, hostLevel: 3 },

@@ -36,11 +36,23 @@ describe('scenario documents', () => {
     expect(run.error).toEqual({
       index: 2,
       message: expect.stringMatching(
-        /^ops\[2\] \(remove\): pte_list_remove: SPTE s2 \(0x18\) is not in rmap head 0$/,
+        /^ops\[2\] \(remove\): pte_list_remove: SPTE s2 \(0x18\) is not in rmap head 0; the kernel hits KVM_BUG_ON_DATA_CORRUPTION: the VM is marked bugged \(BUG\(\) only with CONFIG_BUG_ON_DATA_CORRUPTION=y\)$/,
       ),
     });
     expect(run.results).toHaveLength(2);
     expect(figures(run).rmap.entries).toBe(1);
+  });
+
+  it('says BUG() for a corrupt rmap before 6.6 (52e322eda3d4 made it KVM_BUG_ON_DATA_CORRUPTION)', () => {
+    const parsed = parseScenario({
+      format: 'kvm-mmu-scenario/1',
+      kernel: '6.4',
+      ops: [{ op: 'remove', head: 0, spte: 's2' }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    expect(runScenario(parsed.scenario).error?.message).toMatch(
+      /is not in rmap head 0; the kernel hits BUG\(\)$/,
+    );
   });
 });
 

@@ -85,6 +85,16 @@ export const kernelOptionsSchema = z.strictObject({
   nonPresentBit63: z.boolean().optional(),
   addReturnLegacy: z.boolean().nullable().optional(),
   rmapLockBit: z.boolean().optional(),
+  vcpuCaches: z
+    .enum(['mmu_page_cache', 'mmu_gfn_array_cache', 'mmu_shadowed_info_cache'])
+    .optional(),
+  zapOldest: z.enum(['tail-even-root', 'newest-first', 'oldest-first']).optional(),
+  tdpMmuFaultMakesPagesAvailable: z.boolean().optional(),
+  tdpMmuFaultSplitsHugePage: z.boolean().optional(),
+  rangedTlbFlush: z.boolean().optional(),
+  childSpMatch: z.enum(['any', 'gfn', 'gfn-role']).optional(),
+  rmapZapName: z.enum(['kvm_zap_rmapp', 'pte_list_destroy', 'kvm_zap_all_rmap_sptes']).optional(),
+  rmapCorruption: z.enum(['BUG', 'KVM_BUG_ON_DATA_CORRUPTION']).optional(),
 });
 
 export const scenarioSchema = z

@@ -9,6 +9,8 @@ import type { FaultContext, KernelEvent, PrintedPage, Spte64 } from './kernelEve
 import { spteIsLarge, spteIsPresent, sptePfn } from './kernelEvents';
 import type { KvmMmuPage } from '../../model/mmuPage';
 import { makeRole } from '../../model/mmuPageRole';
+import { mmuTopupMemoryCaches, vcpuPageCaches } from '../../model/pageTable';
+import { fillSplitTable, tdpMmuAllocSp } from '../../model/tdpMmu';
 import { childOf, clearSpte, setSpte, spteFlags } from '../../model/sptes';
 import {
   isLastSpte,
@@ -42,19 +44,17 @@ export function tdpMmuGetPage(
     eferNx: p.eferNx,
     adDisabled: p.adDisabled,
   });
-  const sp = vm.newPage(p.gfn, role, false, true);
-  vm.stats.pagesCreated++;
+  const root = !fault && !r.tdpPending.length && p.level >= 4;
+  const vcpu = vm.vcpus[0]!;
+  if (root) {
+    // kvm_mmu_load tops up before it allocates the root.
+    infer(x, 'mmu_alloc_root', 'topup', 'mmu_topup_memory_caches before the root is allocated');
+    mmuTopupMemoryCaches(vm, vcpu, false);
+  }
+  // A fault's page and a root come from the vCPU's caches; a split's is allocated directly.
+  const sp = tdpMmuAllocSp(vm, fault || root ? vcpuPageCaches(vcpu) : null, p.gfn, role);
   r.pages.created++;
-  vm.rec?.push({
-    k: 'getPage',
-    fn: 'kvm_mmu_alloc_shadow_page',
-    gfn: p.gfn,
-    level: p.level,
-    roleWord: sp.roleWord,
-    page: sp.id,
-    created: true,
-  });
-  if (!fault && !r.tdpPending.length && p.level >= 4) {
+  if (root) {
     sp.rootCount = 1;
     r.tdpRoots.set(0, sp.id);
     infer(
@@ -175,19 +175,8 @@ function link(
   }
   if (spteIsPresent(old) && spteIsLarge(old)) {
     // tdp_mmu_split_huge_page fills the new table before linking it; those writes are not traced.
-    const base = sptePfn(old);
-    const step = pagesPerEntry(level - 1);
-    const flags = flagsOfSpte(old, level - 1, {}, x.r.spteLayout);
-    for (let k = 0; k < SPTE_ENT_PER_PAGE; k++)
-      setSpte(
-        vm,
-        child,
-        k,
-        flags,
-        base + k * step,
-        child.gfn + k * step,
-        'tdp_mmu_split_huge_page',
-      );
+    const hugeFlags = flagsOfSpte(old, level, {}, x.r.spteLayout);
+    fillSplitTable(vm, child, hugeFlags, sptePfn(old), 'tdp_mmu_split_huge_page');
     infer(
       x,
       'tdp_mmu_split_huge_page',
