@@ -205,17 +205,12 @@ function accountShadowed(vm: Kvm, sp: KvmMmuPage): void {
 }
 
 /**
- * The root for this fault's address space (kvm_mmu_load / mmu_alloc_root): a cached one is made
- * current again (the prev_roots cache); a new one pushes the least recent past
- * KVM_MMU_NUM_PREV_ROOTS out, dropping its root_count.
+ * kvm_mmu_new_pgd's fast switch: the address space's root, if the vCPU has it cached (made
+ * current again), else null, and then the least recent root past KVM_MMU_NUM_PREV_ROOTS is put
+ * (root_count dropped) before kvm_mmu_load allocates the new one, so it can be zapped for room.
  */
-function loadRoot(
-  vm: Kvm,
-  vcpu: KvmVcpu,
-  req: FaultRequest,
-  guest: GuestTables | null,
-): KvmMmuPage {
-  const key = req.kind === 'tdp' ? 'tdp' : `${req.kind}:${req.as ?? 0}`;
+function switchRoot(vcpu: KvmVcpu, req: FaultRequest): KvmMmuPage | null {
+  const key = rootKey(req);
   const cache = vcpu.roots.get(req.kind) ?? [];
   vcpu.roots.set(req.kind, cache);
   const at = cache.findIndex((r) => r.key === key && !r.sp.zapped);
@@ -224,6 +219,21 @@ function loadRoot(
     cache.unshift(hit!);
     return hit!.sp;
   }
+  if (cache.length >= 1 + KVM_MMU_NUM_PREV_ROOTS) cache.pop()!.sp.rootCount--;
+  return null;
+}
+
+const rootKey = (req: FaultRequest): string =>
+  req.kind === 'tdp' ? 'tdp' : `${req.kind}:${req.as ?? 0}`;
+
+/** mmu_alloc_root (kvm_mmu_load): a new root for the address space, made current. */
+function allocRoot(
+  vm: Kvm,
+  vcpu: KvmVcpu,
+  req: FaultRequest,
+  guest: GuestTables | null,
+): KvmMmuPage {
+  const key = rootKey(req);
   const level = vm.opts.rootLevel;
   let sp: KvmMmuPage;
   if (req.kind === 'tdp' && vm.opts.tdpMmu) {
@@ -235,6 +245,7 @@ function loadRoot(
     sp = getShadowPage(vm, vcpuPageCaches(vcpu), gfn, role).sp;
   }
   sp.rootCount++;
+  const cache = vcpu.roots.get(req.kind)!;
   cache.unshift({ key, sp });
   if (cache.length > 1 + KVM_MMU_NUM_PREV_ROOTS) cache.pop()!.sp.rootCount--;
   return sp;
@@ -286,12 +297,14 @@ export function kvmMmuPageFault(
     );
   notePageFaultTaken(vcpu.stat);
   const tdpMmu = req.kind === 'tdp' && vm.opts.tdpMmu;
+  const cached = switchRoot(vcpu, req);
   // kvm_mmu_load, then the fault itself: both top up (the TDP MMU's pages come from them too).
   mmuTopupMemoryCaches(vm, vcpu, req.kind !== 'tdp');
   if (!tdpMmu || vm.opts.tdpMmuFaultMakesPagesAvailable) {
     if (makeMmuPagesAvailable(vm) !== 0) return null;
   }
-  const root = loadRoot(vm, vcpu, req, guest);
+  // Before 5.9 making pages available could zap the current root itself: it is loaded anew.
+  const root = cached && !cached.zapped ? cached : allocRoot(vm, vcpu, req, guest);
   const sp = tdpMmu
     ? kvmTdpMmuMap(vm, vcpuPageCaches(vcpu), root, { ...req, level: mappingLevel(vm, req) })
     : shadowMap(vm, vcpu, root, req, guest);
