@@ -170,6 +170,7 @@ export function tdpMmuSplitHugePage(vm: Kvm, sp: KvmMmuPage, i: number, child: K
     reused: false,
   });
   setSpte(vm, sp, i, SPTE_LINK_FLAGS, child.id, child.gfn, 'tdp_mmu_split_huge_page');
+  vm.stats.splitsDone++;
 }
 
 /** handle_removed_pt: a table unlinked from its parent, and every table below it, freed. */

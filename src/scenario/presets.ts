@@ -104,6 +104,24 @@ export const PRESETS: Preset[] = [
     },
   },
   {
+    name: 'tdp-mmu-fault',
+    title: 'A TDP MMU fault, default settings',
+    caption:
+      'kvm_tdp_mmu_page_fault tops up the vCPU caches (mmu_topup_memory_caches, maybe_indirect false) and takes the root and each new table from them (tdp_mmu_alloc_sp): every TDP MMU page is a struct kvm_mmu_page, 184-byte header and all. ' +
+      'The first 4 KiB fault builds 4 pages (16,384 bytes of spt, 736 of headers) and leaves 159,200 bytes in vcpu0’s caches. ' +
+      'The last fault lands inside a 2 MiB mapping: since 6.2 (c4b33d28ea51) it splits the huge SPTE in place, 512 SPTEs and no flush; pick 6.1 to see it zapped with a ranged flush instead.',
+    scenario: {
+      format: 'kvm-mmu-scenario/1',
+      options: { tdp: true, tdpMmu: true },
+      vm: { memslots: [{ baseGfn: 0, npages: 1 << 20 }], vcpus: 1 },
+      ops: [
+        { op: 'fault', kind: 'tdp', gfn: 0 },
+        { op: 'fault', kind: 'tdp', gfn: 0x200, level: 2, hostLevel: 2 },
+        { op: 'fault', kind: 'tdp', gfn: 0x205 },
+      ],
+    },
+  },
+  {
     name: 'shrinker',
     title: 'The MMU shrinker',
     caption:

@@ -57,6 +57,25 @@ describe('scenario documents', () => {
 });
 
 describe('presets', () => {
+  it('tdp-mmu-fault shows the figures its caption gives (kvm_tdp_mmu_page_fault, tdp_mmu_alloc_sp)', () => {
+    const preset = PRESETS.find((p) => p.name === 'tdp-mmu-fault')!;
+    const parsed = parseScenario(preset.scenario);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const first = runScenario({ ...parsed.scenario, ops: parsed.scenario.ops.slice(0, 1) });
+    const m = figures(first).memory;
+    const cached = Object.values(m.cacheBytes).reduce((a, b) => a + b, 0);
+    expect({ spt: m.sptBytes, headers: m.headerBytes, cached }).toEqual({
+      spt: 16_384,
+      headers: 736,
+      cached: 159_200,
+    });
+    expect(preset.caption).toContain('16,384 bytes of spt, 736 of headers');
+    expect(preset.caption).toContain('159,200 bytes');
+    const all = runScenario(parsed.scenario);
+    expect(all.results.at(-1)!.cost).toMatchObject({ tlbFlushes: 0, rangeFlushes: 0 });
+    expect(all.world.vm.stat.pages_4k).toBe(1 + 512);
+  });
+
   it.each(PRESETS.map((p) => [p.name, p] as const))(
     '%s runs clean and keeps the VM consistent',
     (_name, preset) => {

@@ -90,7 +90,7 @@ function Row({ row, focused, noteUnset }: { row: CacheRow; focused: boolean; not
   return (
     <li className={cls} data-cache={c.name} aria-current={focused ? 'true' : undefined}>
       <div className="cache-name mono" title={c.name}>
-        {field}
+        {breakAtUnderscores(field)}
       </div>
       <div
         className="gauge"
@@ -135,4 +135,14 @@ function Row({ row, focused, noteUnset }: { row: CacheRow; focused: boolean; not
       )}
     </li>
   );
+}
+
+/** mmu_shadowed_info_cache and kin are longer than the name column: let them wrap after a '_'. */
+function breakAtUnderscores(name: string) {
+  return name.split(/(?<=_)/).map((part, i) => (
+    <span key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </span>
+  ));
 }
