@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { PRESETS } from '../src/scenario/presets';
 
-const END = 1319495; // micro-steps of the nested-split-1g preset
+const END = 1319497; // micro-steps of the nested-split-1g preset
 
 /** Uncaught exceptions on the host page (or in a frame): an embed must never cause one. */
 function watchErrors(page: Page): string[] {

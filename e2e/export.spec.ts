@@ -59,7 +59,7 @@ async function expectPng(page: Page, view: string) {
 }
 
 test('the chain as SVG and PNG, a small tree as SVG', async ({ page }) => {
-  await openLink(page, 'preset=guest-fork&step=100&view=chain', 100);
+  await openLink(page, 'preset=guest-fork&step=111&view=chain', 111);
   await page
     .getByRole('group', { name: 'Which rmap heads to show' })
     .getByLabel('rmaps of gfn')

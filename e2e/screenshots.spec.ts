@@ -14,14 +14,14 @@ const SHOTS: { name: string; hash: string; step?: number; ready: (page: Page) =>
   [
     {
       name: 'chain',
-      hash: 'preset=guest-fork&step=31625&view=chain',
-      step: 31625,
+      hash: 'preset=guest-fork&step=34625&view=chain',
+      step: 34625,
       ready: (page) => expect(page.getByTestId('desc').first()).toBeVisible(),
     },
     {
       name: 'tree',
-      hash: 'preset=guest-fork&step=100&view=tree',
-      step: 100,
+      hash: 'preset=guest-fork&step=111&view=tree',
+      step: 111,
       ready: (page) => expect(page.getByTestId('tree-page').first()).toBeVisible(),
     },
     {

@@ -94,8 +94,8 @@ test('each view after 1000 forks', async ({ page }) => {
 test('the tree at a small step: SVG pages, the step focus, a pick shown in the chain', async ({
   page,
 }) => {
-  // Step 100 of the fork: page 12 (the 4th address space's L4) links its child, page 13.
-  await openLink(page, 'preset=guest-fork&step=100&view=tree', 100);
+  // Step 111 of the fork: page 12 (the 4th address space's L4) links its child, page 13.
+  await openLink(page, 'preset=guest-fork&step=111&view=tree', 111);
   await expect(page.getByTestId('caption')).toHaveText(
     'link_shadow_page: page 12[0] → child page 13',
   );
@@ -112,13 +112,13 @@ test('the tree at a small step: SVG pages, the step focus, a pick shown in the c
   await page.keyboard.press('Home');
   await expect(stepPos(page)).toHaveText(/^Step 0 \//);
   await expect(tree.locator('[data-testid="tree-page"].focus')).toHaveCount(0);
-  await page.getByRole('slider', { name: 'Timeline position' }).fill('29');
+  await page.getByRole('slider', { name: 'Timeline position' }).fill('32');
   await expect(page.getByTestId('caption')).toHaveText(
     'mmu_set_spte: page 3[0] = -uxa- → pfn 0x100400 (gfn 0x400)',
   );
   await expect(tree.locator('[data-testid="tree-page"].focus')).toHaveAttribute('data-page', '3');
-  await page.getByRole('slider', { name: 'Timeline position' }).fill('100');
-  await expect(stepPos(page)).toHaveText(/^Step 100 \//);
+  await page.getByRole('slider', { name: 'Timeline position' }).fill('111');
+  await expect(stepPos(page)).toHaveText(/^Step 111 \//);
 
   // Pick entry 0 of page 3 (the first fork's 4K leaf for gfn 0x400) in the drawing.
   const page3 = tree.locator('[data-testid="tree-page"][data-page="3"]');
