@@ -14,7 +14,7 @@ export function writeProtectGfn(vm: Kvm, gfn: number, minLevel = 1, maxLevel = 3
   let cleared = 0;
   for (let level = minLevel; level <= maxLevel; level++) {
     const head = vm.gfnToRmap(gfn - (gfn % 512 ** (level - 1)), level);
-    if (head < 0) continue;
+    if (head < 0 || vm.lists.headVal[head] === 0) continue;
     const sptes: number[] = [];
     forEachRmapSpte(vm.lists, head, (s) => sptes.push(s));
     for (const sptep of sptes) {
