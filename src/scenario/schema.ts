@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { KERNEL_VERSIONS } from '../model/kernelVersions';
+import { fmtLimit, LIMITS, opWork } from './limits';
 import { sptePtr } from './spteName';
 
 const gfn = z.number().int().nonnegative().describe('a guest frame number');
@@ -97,6 +98,11 @@ export const kernelOptionsSchema = z.strictObject({
   rmapCorruption: z.enum(['BUG', 'KVM_BUG_ON_DATA_CORRUPTION']).optional(),
 });
 
+/** A comparison (#compare=, the Compare menu, an embed's compare): options, or a kernel version. */
+export const compareChangeSchema = kernelOptionsSchema.extend({
+  kernel: z.enum(KERNEL_VERSIONS).optional(),
+});
+
 export const scenarioSchema = z
   .strictObject({
     format: z.literal('kvm-mmu-scenario/1'),
@@ -128,6 +134,7 @@ export const scenarioSchema = z
     ops: z.array(scenarioOp),
   })
   .superRefine((s, ctx) => {
+    for (const p of budgetProblems(s)) ctx.addIssue({ code: 'custom', ...p });
     const slots = [...s.vm.memslots].sort((a, b) => a.baseGfn - b.baseGfn);
     for (let i = 1; i < slots.length; i++) {
       if (slots[i]!.baseGfn < slots[i - 1]!.baseGfn + slots[i - 1]!.npages) {
@@ -135,6 +142,43 @@ export const scenarioSchema = z
       }
     }
   });
+
+/** The document's budget (limits.ts): its problems, each with its path, before anything is allocated. */
+export function budgetProblems(s: {
+  vm: { memslots: { npages: number }[] };
+  ops: ScenarioOp[];
+}): { path: PropertyKey[]; message: string }[] {
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  const pages = s.vm.memslots.reduce((n, m) => n + m.npages, 0);
+  if (pages > LIMITS.memslotPages)
+    out.push({
+      path: ['vm', 'memslots'],
+      message: `${fmtLimit(pages)} memslot pages in all; the limit is ${fmtLimit(LIMITS.memslotPages)} (64 GiB)`,
+    });
+  if (s.ops.length > LIMITS.ops) {
+    out.push({
+      path: ['ops'],
+      message: `${fmtLimit(s.ops.length)} ops; the limit is ${fmtLimit(LIMITS.ops)}`,
+    });
+    return out;
+  }
+  let total = 0;
+  for (const [i, op] of s.ops.entries()) {
+    const work = opWork(op, pages);
+    total += work;
+    if (work > LIMITS.opWork)
+      out.push({
+        path: ['ops', i, op.op === 'split' ? 'op' : 'count'],
+        message: `${fmtLimit(work)} units of work (${op.op === 'split' ? 'a split over every memslot page' : 'one per page'}); one op may do ${fmtLimit(LIMITS.opWork)}`,
+      });
+  }
+  if (total > LIMITS.totalWork)
+    out.push({
+      path: ['ops'],
+      message: `${fmtLimit(total)} units of work in all; the limit is ${fmtLimit(LIMITS.totalWork)}`,
+    });
+  return out;
+}
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -152,6 +196,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : (out ? '.' : '') + String(p);
   return out || '(document)';
+}
+
+export function parseCompareChange(
+  value: unknown,
+):
+  | { ok: true; change: z.infer<typeof compareChangeSchema> }
+  | { ok: false; problems: ScenarioProblem[] } {
+  const r = compareChangeSchema.safeParse(value);
+  if (r.success) return { ok: true, change: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  };
 }
 
 export function parseScenario(

@@ -3,6 +3,7 @@
  * base64url-encoded with the browser's own CompressionStream), the step and the view.
  * `#preset=guest-fork&step=1200&view=chain` or `#doc=...&step=3&view=tree`.
  */
+import { fmtLimit, LIMITS } from './limits';
 export interface UrlState {
   preset?: string;
   /** Deflated, base64url-encoded scenario JSON. */
@@ -52,10 +53,58 @@ export async function encodeDoc(json: string): Promise<string> {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** A #doc= that does not decode, or inflates past the document limit. */
+export class LinkError extends Error {
+  override readonly name = 'LinkError';
+}
+
+/**
+ * The document a #doc= carries. It is inflated chunk by chunk and refused as soon as it passes
+ * LIMITS.docBytes, so a small link cannot make megabytes (a deflate bomb) before it is refused.
+ */
 export async function decodeDoc(text: string): Promise<string> {
+  if (text.length > LIMITS.docBytes)
+    throw new LinkError(`the link's document is over ${fmtLimit(LIMITS.docBytes)} characters`);
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  let bin: string;
+  try {
+    bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    throw new LinkError("the link's document is not base64url text");
+  }
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Response(stream).text();
+  const reader = new Blob([bytes])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'))
+    .getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > LIMITS.docBytes) {
+        await reader.cancel();
+        throw new LinkError(
+          `the link's document inflates past ${fmtLimit(LIMITS.docBytes)} bytes, the limit of a document`,
+        );
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof LinkError) throw e;
+    throw new LinkError("the link's document is not deflate-compressed (cut short when pasted?)");
+  }
+  return new TextDecoder().decode(concat(chunks, size));
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { DEFAULT_PRESET } from '../scenario/presets';
 import { decodeDoc, encodeDoc, formatHash, parseHash, type UrlState } from '../scenario/urlState';
+import type { CompareChange, LoadProblem } from '../worker/mmuSession';
 import type { VizStore, ViewName } from './useVizStore';
 
 const VIEWS: ViewName[] = ['chain', 'tree', 'caches', 'stats', 'eras'];
@@ -51,6 +52,8 @@ export async function openFrom(
   let ok = false;
   const known = store.getState().kernels.find((k) => k.version === url.kernel);
   const kernel = known ? { kernel: known.version } : {};
+  /** What in the link did not load: said once the page shows what did. */
+  const linkProblems: LoadProblem[] = [];
   if (url.doc) {
     try {
       ok = await s.load(
@@ -58,19 +61,44 @@ export async function openFrom(
         'linked scenario',
         url.step,
       );
-    } catch {
-      ok = false;
+    } catch (e) {
+      linkProblems.push({ path: '#doc', message: messageOf(e) });
     }
   } else if (url.preset) ok = await s.load({ preset: url.preset, ...kernel }, url.preset, url.step);
-  if (!ok && fallback) ok = await s.load({ preset: fallback }, fallback);
+  let heading = 'Part of the link did not load:';
+  if (!ok && fallback) {
+    // The document's own problems, when it decoded but did not load, are the ones to show.
+    const own = store.getState().problems;
+    if (own.length && !linkProblems.length) linkProblems.push(...own);
+    ok = await s.load({ preset: fallback }, fallback);
+    if (linkProblems.length)
+      heading = 'The link’s scenario did not load; the default one is shown:';
+  }
   if (ok && url.compare) {
+    let change: unknown;
     try {
-      await s.startCompare(JSON.parse(url.compare) as Record<string, unknown>);
+      change = JSON.parse(url.compare);
     } catch {
-      /* a bad compare option in a link: show the scenario alone */
+      linkProblems.push({
+        path: '#compare',
+        message: 'not JSON options, e.g. {"rmap":"spte_count"}',
+      });
+    }
+    if (change !== undefined) {
+      try {
+        await s.startCompare(change as CompareChange);
+      } catch (e) {
+        linkProblems.push({ path: '#compare', message: messageOf(e) });
+      }
     }
   }
+  if (linkProblems.length) s.report(linkProblems, heading);
   return ok;
+}
+
+/** An Error's message without its class name (Comlink passes worker errors on as Errors). */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** A document with more ops than this is not put in links: the URL would be megabytes. */

@@ -56,6 +56,8 @@ export interface VizState {
   erasLoading: ErasLoading | null;
   /** Problems of the last document that failed to load (the previous scenario stays). */
   problems: LoadProblem[];
+  /** The heading over `problems` when they are not a failed load's (a link's, say). */
+  problemsHeading: string | null;
   /** What that failed load was asked to open (a trace's problems offer the part before the bad line). */
   failedSource: Source | null;
   view: ViewName;
@@ -89,6 +91,8 @@ export interface VizState {
   startCompare(options: CompareChange): Promise<void>;
   stopCompare(): void;
   clearProblems(): void;
+  /** Says what did not load (a link's part) under `heading`, leaving what is loaded as it is. */
+  report(problems: LoadProblem[], heading: string): void;
   /** Opens the editor on `text` (a file that did not load, with its problems by line). */
   showEditor(
     text: string,
@@ -172,6 +176,7 @@ export function createVizStore(client: MmuClient): VizStore {
       eras: null,
       erasLoading: null,
       problems: [],
+      problemsHeading: null,
       failedSource: null,
       view: 'chain',
       chain: { kind: 'focus' },
@@ -200,7 +205,8 @@ export function createVizStore(client: MmuClient): VizStore {
         loadToken++;
         set({ loading: null });
         if (!r.ok) {
-          if ('problems' in r) set({ problems: r.problems, failedSource: source });
+          if ('problems' in r)
+            set({ problems: r.problems, problemsHeading: null, failedSource: source });
           return false;
         }
         set({
@@ -299,6 +305,10 @@ export function createVizStore(client: MmuClient): VizStore {
       stopCompare() {
         void client.closeCompare();
         set({ compare: null });
+      },
+
+      report(problems, heading) {
+        set({ problems, problemsHeading: heading, failedSource: null });
       },
 
       clearProblems() {

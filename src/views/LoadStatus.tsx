@@ -6,6 +6,7 @@ import { TraceProblems } from './TraceProblems';
 export function LoadStatus() {
   const loading = useVizStore((s) => s.loading);
   const problems = useVizStore((s) => s.problems);
+  const heading = useVizStore((s) => s.problemsHeading);
   const stopped = useVizStore((s) => s.info?.error ?? null);
   const trace = useVizStore((s) => failedTrace(s.failedSource));
   const api = useVizApi();
@@ -44,7 +45,7 @@ export function LoadStatus() {
   }
   return (
     <div className="load-problems" role="alert">
-      <strong>Not loaded: the previous scenario stays.</strong>
+      <strong>{heading ?? 'Not loaded: the previous scenario stays.'}</strong>
       <ul>
         {problems.slice(0, 12).map((p, i) => (
           <li key={i}>

@@ -13,7 +13,8 @@ import {
 import type { MmuOp } from '../model/mmuOps';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
-import { formatPath } from '../scenario/schema';
+import { budgetProblems, formatPath, parseCompareChange } from '../scenario/schema';
+import { fmtLimit, LIMITS } from '../scenario/limits';
 import { scenarioProblemsByLine } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline, type LoadHooks } from './timeline';
@@ -219,8 +220,13 @@ export class MmuSession {
    * Replays the loaded scenario under another kernel (a version, and/or some options changed),
    * for side-by-side stepping.
    */
-  async loadCompare(change: CompareChange): Promise<TimelineInfo> {
+  async loadCompare(asked: unknown): Promise<TimelineInfo> {
     const t = this.need();
+    // Every way in (a link's #compare=, an embed, the menu) goes through the options schema.
+    const parsed = parseCompareChange(asked);
+    if (!parsed.ok)
+      throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    const change = parsed.change as CompareChange;
     this.compare = await Timeline.load(t.scenarioAs(change), `${t.name} (${describe(change)})`);
     this.compareOptions = change;
     return this.compare.info();
@@ -241,6 +247,17 @@ export class MmuSession {
       return {
         ok: false,
         problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      };
+    // The composer's op joins the document: the document's budget covers it too.
+    const ops = t.scenario.ops.slice(0, t.ops.length).concat(appended(t), [r.data]);
+    const over = budgetProblems({ vm: t.scenario.vm, ops });
+    if (over.length)
+      return {
+        ok: false,
+        problems: over.map((p) => ({
+          path: p.path[0] === 'ops' && p.path.length > 1 ? '(op)' : formatPath(p.path),
+          message: p.message,
+        })),
       };
     if (!t.append(r.data as MmuOp)) {
       const message = t.error!.message;
@@ -294,6 +311,16 @@ function parseSource(source: Source): ParseResult {
     return r.ok ? { ok: true, scenario: r.scenario, name: p.name } : r;
   }
   let doc: unknown;
+  if ('text' in source && source.text.length > LIMITS.docBytes)
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '(document)',
+          message: `${fmtLimit(source.text.length)} characters; a document may have ${fmtLimit(LIMITS.docBytes)}`,
+        },
+      ],
+    };
   if ('text' in source) {
     try {
       doc = JSON.parse(source.text);
