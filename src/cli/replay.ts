@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
 import { parseScenario } from '../scenario/schema';
+import { stripBom } from '../scenario/textErrors';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { figures, runScenario } from '../scenario/runScenario';
 
@@ -42,7 +43,7 @@ if (values.preset !== undefined) {
 } else if (positionals.length === 1) {
   source = positionals[0]!;
   try {
-    doc = JSON.parse(readFileSync(source, 'utf8'));
+    doc = JSON.parse(stripBom(readFileSync(source, 'utf8')));
   } catch (e) {
     usage(`${source}: ${(e as Error).message}`);
   }

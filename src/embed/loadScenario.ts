@@ -3,6 +3,7 @@
  * network error, text that is not JSON, a document the schema refuses, an unknown preset) into a
  * message the widget shows in its own box: a docs page must never show a blank frame or throw.
  */
+import { fmtLimit, LIMITS } from '../scenario/limits';
 import type { ScenarioProblem } from '../scenario/schema';
 import { openFrom } from '../store/useUrlSync';
 import type { VizStore } from '../store/useVizStore';
@@ -70,7 +71,12 @@ async function fetchText(src: string): Promise<string | EmbedError> {
       problems: [],
     };
   }
-  const text = await res.text();
+  const text = await boundedText(res);
+  if (text === null)
+    return {
+      title: `Could not load ${src}: over ${fmtLimit(LIMITS.docBytes)} bytes, the limit of a scenario document`,
+      problems: [],
+    };
   // Many static hosts answer a missing file with their index page, 200 OK.
   if (/^\s*</.test(text)) {
     return {
@@ -79,6 +85,25 @@ async function fetchText(src: string): Promise<string | EmbedError> {
     };
   }
   return text;
+}
+
+/** The body as text, read until it passes LIMITS.docBytes (then null): a huge file is not held. */
+async function boundedText(res: Response): Promise<string | null> {
+  if (!res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.length;
+    if (size > LIMITS.docBytes) {
+      await reader.cancel();
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 function fileName(src: string): string {

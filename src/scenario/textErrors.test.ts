@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MmuSession } from '../worker/mmuSession';
+import { LIMITS } from './limits';
 import {
   countLines,
   editorErrors,
@@ -94,5 +96,44 @@ describe('line helpers', () => {
     expect(offsetOfLine('a\nbb\nc', 3)).toBe(5);
     expect(offsetOfLine('a', 9)).toBe(1);
     expect(lineOfPath(doc([{ op: 'zap', page: 1 }]), 'ops[0].page')).toBe(6);
+  });
+});
+
+describe('text a hostile or unlucky editor gives', () => {
+  it('gives a syntax error its line and column', () => {
+    const text = '{\n  "format": "kvm-mmu-scenario/1",\n  "ops": [,]\n}';
+    expect(scenarioProblemsByLine(text)[0]).toEqual({
+      line: 3,
+      path: '(syntax)',
+      message: 'expected a value at column 11',
+    });
+  });
+
+  it('accepts a UTF-8 byte-order mark', async () => {
+    const text = '\ufeff' + doc([{ op: 'count', head: 0 }]);
+    expect(scenarioProblemsByLine(text)).toEqual([]);
+    const session = new MmuSession();
+    expect((await session.load({ text, name: 'bom.json' })).ok).toBe(true);
+  });
+
+  it('refuses 100,000 levels of nesting with a message, not a stack overflow', () => {
+    expect(scenarioProblemsByLine('['.repeat(100_000))).toEqual([
+      {
+        line: 1,
+        path: '(syntax)',
+        message: 'nested more than 64 levels deep (at column 65); a scenario needs 4',
+      },
+    ]);
+  });
+
+  it('refuses a document over 4 MiB before parsing it', async () => {
+    const session = new MmuSession();
+    const r = await session.load({ text: ' '.repeat(LIMITS.docBytes + 1), name: 'big.json' });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { path: '(document)', message: '4,194,305 characters; a document may have 4,194,304' },
+      ],
+    });
   });
 });

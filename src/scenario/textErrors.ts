@@ -49,6 +49,27 @@ export function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** The 1-based column of an offset. */
+export function columnAt(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1;
+}
+
+/** The offset of the first bracket past MAX_JSON_DEPTH (strings skipped), or -1. */
+function firstTooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, escapes included.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 export function countLines(text: string): number {
   return lineAt(text, text.length);
 }
@@ -94,14 +115,37 @@ export function lineOfPath(text: string, path: string): number | null {
   return root ? lineAt(text, startOf(nearestNode(root, pathSegments(path)))) : null;
 }
 
-export function scenarioProblemsByLine(text: string): LineProblem[] {
+/** Deeper than any scenario (it needs 4 levels); jsonc-parser recurses per level. */
+export const MAX_JSON_DEPTH = 64;
+
+/** A UTF-8 byte-order mark, as editors on Windows write it: not part of the JSON. */
+export const stripBom = (text: string): string =>
+  text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+
+export function scenarioProblemsByLine(asGiven: string): LineProblem[] {
+  const text = stripBom(asGiven);
+  const deep = firstTooDeep(text);
+  if (deep >= 0)
+    return [
+      {
+        line: lineAt(text, deep),
+        path: '(syntax)',
+        message: `nested more than ${MAX_JSON_DEPTH} levels deep (at column ${columnAt(text, deep)}); a scenario needs 4`,
+      },
+    ];
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
     if (errors.length === 0) return [{ line: 1, path: '(syntax)', message: 'empty document' }];
-    return errors.map((e) => {
+    const seen = new Set<string>();
+    return errors.flatMap((e) => {
       const code = printParseErrorCode(e.error);
-      return { line: lineAt(text, e.offset), path: '(syntax)', message: SYNTAX[code] ?? code };
+      const line = lineAt(text, e.offset);
+      const message = `${SYNTAX[code] ?? code} at column ${columnAt(text, e.offset)}`;
+      const key = `${line}:${message}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ line, path: '(syntax)', message }];
     });
   }
   // JSON.parse, not jsonc-parser's value: the schema should see exactly what a file load gives

@@ -15,7 +15,7 @@ import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
 import { budgetProblems, formatPath, parseCompareChange } from '../scenario/schema';
 import { fmtLimit, LIMITS } from '../scenario/limits';
-import { scenarioProblemsByLine } from '../scenario/textErrors';
+import { scenarioProblemsByLine, stripBom } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
 import { Cancelled, Timeline, type LoadHooks } from './timeline';
 import { loadTrace, replayTrace, tracePresetRequest } from './traceSession';
@@ -323,7 +323,7 @@ function parseSource(source: Source): ParseResult {
     };
   if ('text' in source) {
     try {
-      doc = JSON.parse(source.text);
+      doc = JSON.parse(stripBom(source.text));
     } catch {
       doc = undefined;
     }
