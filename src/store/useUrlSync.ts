@@ -1,7 +1,9 @@
 /**
  * Keeps the URL and the page in step: on load, the hash picks the scenario, step, view and
  * compare options (default: the default preset at its end); afterwards the hash follows what the
- * user looks at, so "Copy link" (or the address bar) reopens it.
+ * user looks at, so "Copy link" (or the address bar) reopens it. Each place the user settles on
+ * (not each frame of Play) is a history entry, so Back and Forward step through them; a link
+ * pasted into the open tab, or Back/Forward, is followed the same way.
  */
 import { useEffect } from 'react';
 import { DEFAULT_PRESET } from '../scenario/presets';
@@ -19,6 +21,9 @@ export function useUrlSync(store: VizStore): void {
       started.add(store);
       void openFrom(store, parseHash(location.hash));
     }
+    const follow = () => void followHash(store);
+    addEventListener('hashchange', follow);
+    addEventListener('popstate', follow);
     let pending: ReturnType<typeof setTimeout> | null = null;
     const unsubscribe = store.subscribe((st, prev) => {
       const same =
@@ -32,6 +37,8 @@ export function useUrlSync(store: VizStore): void {
     });
     return () => {
       unsubscribe();
+      removeEventListener('hashchange', follow);
+      removeEventListener('popstate', follow);
       if (pending) clearTimeout(pending);
     };
   }, [store]);
@@ -65,7 +72,10 @@ export async function openFrom(
       linkProblems.push({ path: '#doc', message: messageOf(e) });
     }
   } else if (url.preset) ok = await s.load({ preset: url.preset, ...kernel }, url.preset, url.step);
-  let heading = 'Part of the link did not load:';
+  let heading =
+    ok || fallback
+      ? 'Part of the link did not load:'
+      : 'The link did not load; the scenario on screen stays:';
   if (!ok && fallback) {
     // The document's own problems, when it decoded but did not load, are the ones to show.
     const own = store.getState().problems;
@@ -134,7 +144,55 @@ export async function currentUrlState(store: VizStore): Promise<UrlState> {
   return out;
 }
 
+/** The hash this page last wrote or followed: a hashchange to it is our own. */
+let settled = '';
+/** Until when hash writes replace the entry (a followed link's own adjustments). */
+let replaceUntil = 0;
+/** The first write only fills in the hash the page was opened with: no entry of its own. */
+let firstWrite = true;
+
 async function writeHash(store: VizStore): Promise<void> {
   const hash = formatHash(await currentUrlState(store));
-  if (hash !== location.hash) history.replaceState(null, '', hash);
+  const replace = firstWrite;
+  firstWrite = false;
+  if (hash === location.hash) return;
+  settled = hash;
+  // Play moves many steps a second: those replace the entry instead of filling the history.
+  if (replace || store.getState().playing || Date.now() < replaceUntil)
+    history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
+}
+
+/**
+ * A hash the user brought (pasted, or Back/Forward): the same scenario moves to its step, view
+ * and comparison; another scenario loads, and one that does not load leaves the page as it was,
+ * with a message.
+ */
+async function followHash(store: VizStore): Promise<void> {
+  const hash = location.hash;
+  if (hash === settled) return;
+  settled = hash;
+  replaceUntil = Date.now() + 1000;
+  const url = parseHash(hash);
+  const st = store.getState();
+  const here = await currentUrlState(store);
+  const sameScenario =
+    (url.preset ?? null) === (here.preset ?? null) &&
+    (url.doc ?? null) === (here.doc ?? null) &&
+    (url.kernel ?? null) === (here.kernel ?? null);
+  if (!sameScenario) {
+    await openFrom(store, url, null);
+    return;
+  }
+  if (url.view && (VIEWS as string[]).includes(url.view)) st.setView(url.view as ViewName);
+  if ((url.compare ?? null) !== (here.compare ?? null)) {
+    if (!url.compare) st.stopCompare();
+    else
+      try {
+        await st.startCompare(JSON.parse(url.compare) as CompareChange);
+      } catch (e) {
+        st.report([{ path: '#compare', message: messageOf(e) }], 'Part of the link did not load:');
+      }
+  }
+  if (url.step !== undefined) st.goTo(url.step);
 }
