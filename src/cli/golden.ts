@@ -43,7 +43,15 @@ let skipped = 0;
 let passed = 0;
 let failed = 0;
 for (const dir of dirs) {
-  for (const file of jsonFiles(dir)) {
+  let files: string[];
+  try {
+    files = [...jsonFiles(dir)];
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`${dir}: ${code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    process.exit(2);
+  }
+  for (const file of files) {
     const name = relative(process.cwd(), file);
     let doc: unknown;
     try {
@@ -53,7 +61,18 @@ for (const dir of dirs) {
       failed++;
       continue;
     }
-    if ((doc as { format?: unknown })?.format !== 'rmap-golden/1') continue;
+    const format = (doc as { format?: unknown } | null)?.format;
+    if (
+      typeof format === 'string' &&
+      format.startsWith('rmap-golden/') &&
+      format !== 'rmap-golden/1'
+    ) {
+      // A newer trace format this model cannot read: a failure, not a file of another kind.
+      console.log(`FAIL ${name}: ${format} is not a version this model reads (rmap-golden/1)`);
+      failed++;
+      continue;
+    }
+    if (format !== 'rmap-golden/1') continue;
     const parsed = goldenTrace.safeParse(doc);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -36,6 +36,9 @@ try {
   for (const g of gaps)
     console.log(`  line ${g.line}  cpu ${g.cpu ?? '?'}  lost ${g.lost ?? 'an unknown number'}`);
 } catch (e) {
-  console.error(e instanceof TraceParseError ? `${path}: ${e.message}` : e);
+  // An input problem is one line with its place, never a stack.
+  const code = (e as NodeJS.ErrnoException).code;
+  const message = code === 'ENOENT' ? 'no such file' : (e as Error).message;
+  console.error(`${path}: ${e instanceof TraceParseError ? e.message : message}`);
   process.exit(1);
 }

@@ -20,9 +20,30 @@ export async function parseNodeStream(
   const gunzip = () => createGunzip({ chunkSize: 1 << 16 });
   const text = gzip ? pipeline(input, gunzip(), () => undefined) : input;
   text.setEncoding('utf8');
-  // Leaving the loop by a throw destroys the stream: the rest of a failed file is not read.
-  for await (const chunk of text) parser.push(chunk as string);
+  let lines = 0;
+  try {
+    // Leaving the loop by a throw destroys the stream: the rest of a failed file is not read.
+    for await (const chunk of text) {
+      if (gzip) lines += countNewlines(chunk as string);
+      parser.push(chunk as string);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR')
+      throw new Error(`gzip stream ends early, after line ${lines}`, { cause: e });
+    if (code === 'Z_DATA_ERROR')
+      throw new Error(`gzip data is corrupt after line ${lines}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    throw e;
+  }
   return parser.end();
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** A trace file, gzipped or not (told by its first two bytes, not its name). */

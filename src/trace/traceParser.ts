@@ -183,6 +183,15 @@ export class TraceParser {
     // mostly starts with the blanks that right-align its task name, and goes straight on.
     const c0 = s.charCodeAt(start);
     if (c0 !== 32) {
+      if (c0 === 35 && this.events > 0 && s.startsWith('# tracer:', start))
+        throw new TraceParseError(
+          n,
+          null,
+          'more of the same run',
+          '',
+          s.slice(start, end).trim(),
+          'a second trace starts here, with its own header: open each run on its own',
+        );
       if (start === end || c0 === 35) return;
       // "CPU:0 [LOST 12 EVENTS]", "[LOST 3 EVENTS]", "cpus=2": rare, so a regex is fine once the
       // first characters say the line may be one ("vmm-225 ..." starts with a "v" too).

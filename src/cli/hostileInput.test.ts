@@ -1,0 +1,69 @@
+/**
+ * The CLIs on inputs a user really has wrong: each prints one line that says where and why, exits
+ * 1 or 2, and never prints a JavaScript stack.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'kmv-cli-'));
+
+function run(script: string, ...args: string[]) {
+  const r = spawnSync('node_modules/.bin/tsx', [`src/cli/${script}`, ...args], {
+    encoding: 'utf8',
+  });
+  expect(r.stderr + r.stdout).not.toMatch(/\n\s+at .*:\d+:\d+/); // no stack frames
+  return { status: r.status, err: r.stderr.trim(), out: r.stdout.trim() };
+}
+
+const TRACE = 'test/traces/linux-6.12/shadow-alias/trace.txt.gz';
+
+describe('hostile inputs to the CLIs', () => {
+  it('golden: a directory that is not there', () => {
+    expect(run('golden.ts', join(dir, 'nope'))).toMatchObject({
+      status: 2,
+      err: `${join(dir, 'nope')}: no such directory`,
+    });
+  });
+
+  it('golden: an rmap-golden version it cannot read is a failure, not a skip', () => {
+    const g = mkdtempSync(join(dir, 'golden-'));
+    writeFileSync(join(g, 'next.json'), JSON.stringify({ format: 'rmap-golden/2' }));
+    const r = run('golden.ts', g);
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(/FAIL .*next\.json: rmap-golden\/2 is not a version this model reads/);
+    expect(r.out).toMatch(/0 passed, 1 failed$/);
+  });
+
+  it('trace:stats and import: a gzip cut short says after which line', () => {
+    const cut = join(dir, 'cut.txt.gz');
+    writeFileSync(cut, readFileSync(TRACE).subarray(0, 5000));
+    const stats = run('traceStats.ts', cut);
+    expect(stats.status).toBe(1);
+    expect(stats.err).toMatch(/^.*cut\.txt\.gz: gzip stream ends early, after line \d+$/);
+    expect(run('importTrace.ts', cut)).toMatchObject({ status: 2 });
+  }, 30_000);
+
+  it('import: two runs joined end to end are refused at the second header', () => {
+    const text = gunzipSync(readFileSync(TRACE)).toString('utf8');
+    const joined = join(dir, 'two-runs.txt');
+    writeFileSync(joined, text + text);
+    const second = text.split('\n').length; // the first line of the second copy
+    const r = run('importTrace.ts', joined);
+    expect(r.status).toBe(2);
+    expect(r.err).toBe(
+      `${joined}: line ${second}: expected more of the same run, got "# tracer: nop" ` +
+        '(a second trace starts here, with its own header: open each run on its own)',
+    );
+  }, 30_000);
+
+  it('trace:stats: a file that is not there', () => {
+    expect(run('traceStats.ts', join(dir, 'none.txt'))).toMatchObject({
+      status: 1,
+      err: `${join(dir, 'none.txt')}: no such file`,
+    });
+  });
+});
