@@ -4,6 +4,7 @@
  * "N passed, M failed". With --kernel, only the traces of that version's list era run, through
  * that version's list code (add's return value included): 5.9 against the v5.14 traces differs.
  */
+import { err, out } from './terminal';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,19 +26,19 @@ const { values, positionals: dirs } = parseArgs({
   options: { kernel: { type: 'string' } },
 });
 if (dirs.length === 0) {
-  console.error('usage: npm run golden -- <dir> [<dir> ...] [--kernel VERSION]');
+  err('usage: npm run golden -- <dir> [<dir> ...] [--kernel VERSION]');
   process.exit(2);
 }
 let as: PteListVariant | undefined;
 if (values.kernel !== undefined) {
   if (!isKernelVersion(values.kernel)) {
-    console.error(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
+    err(`--kernel ${values.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
     process.exit(2);
   }
   const o = optionsForKernel(values.kernel);
   const era = PTE_LIST_VARIANTS[o.rmap];
   as = o.addReturnLegacy === null ? era : { ...era, addLeavesOutFullLast: o.addReturnLegacy };
-  console.log(`kernel ${values.kernel}: ${era.name} traces through its list code`);
+  out(`kernel ${values.kernel}: ${era.name} traces through its list code`);
 }
 let skipped = 0;
 let passed = 0;
@@ -48,7 +49,7 @@ for (const dir of dirs) {
     files = [...jsonFiles(dir)];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    console.error(`${dir}: ${code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    err(`${dir}: ${code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
     process.exit(2);
   }
   for (const file of files) {
@@ -57,7 +58,7 @@ for (const dir of dirs) {
     try {
       doc = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      console.log(`FAIL ${name}: not JSON: ${(e as Error).message}`);
+      out(`FAIL ${name}: not JSON: ${(e as Error).message}`);
       failed++;
       continue;
     }
@@ -68,7 +69,7 @@ for (const dir of dirs) {
       format !== 'rmap-golden/1'
     ) {
       // A newer trace format this model cannot read: a failure, not a file of another kind.
-      console.log(`FAIL ${name}: ${format} is not a version this model reads (rmap-golden/1)`);
+      out(`FAIL ${name}: ${format} is not a version this model reads (rmap-golden/1)`);
       failed++;
       continue;
     }
@@ -76,7 +77,7 @@ for (const dir of dirs) {
     const parsed = goldenTrace.safeParse(doc);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      console.log(
+      out(
         `FAIL ${name}: not a valid rmap-golden/1 trace at ${issue.path.join('.')}: ${issue.message}`,
       );
       failed++;
@@ -90,12 +91,10 @@ for (const dir of dirs) {
     if (verdict.ok) passed++;
     else {
       failed++;
-      console.log(`FAIL ${name} [${parsed.data.variant}]: ${verdict.difference}`);
+      out(`FAIL ${name} [${parsed.data.variant}]: ${verdict.difference}`);
     }
   }
 }
-if (passed + failed === 0) console.log('no rmap-golden/1 files found');
-console.log(
-  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} of other eras skipped` : ''}`,
-);
+if (passed + failed === 0) out('no rmap-golden/1 files found');
+out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} of other eras skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

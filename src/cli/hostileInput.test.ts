@@ -60,6 +60,20 @@ describe('hostile inputs to the CLIs', () => {
     );
   }, 30_000);
 
+  it('escapes control characters quoted from the input, so a trace cannot drive the terminal', () => {
+    const evil = join(dir, 'evil.txt');
+    writeFileSync(
+      evil,
+      '# tracer: nop\n             vmm-1     [000] .....     1.000000: \x1b[2J\x1b[31mgotcha\n',
+    );
+    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/traceStats.ts', evil], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toContain('\x1b');
+    expect(r.stderr).toContain('\\x1b[2J');
+  });
+
   it('trace:stats: a file that is not there', () => {
     expect(run('traceStats.ts', join(dir, 'none.txt'))).toMatchObject({
       status: 1,

@@ -9,6 +9,7 @@
  * status: 0 when the replay agrees with the kernel's own numbers, 1 on any contradiction, 2 on a
  * parse error or bad arguments.
  */
+import { err, out, outJson } from './terminal';
 import { parseArgs } from 'node:util';
 import { KERNEL_VERSIONS } from '../model/kernelVersions';
 import { importTraceFile } from '../trace/nodeImport';
@@ -24,8 +25,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 function usage(msg?: string): never {
-  if (msg) console.error(msg);
-  console.error(
+  if (msg) err(msg);
+  err(
     'usage: npm run import -- <trace[.gz]> [--kernel VERSION] [--tdp on|off] [--tdp-mmu on|off]\n' +
       '         [--ept on|off] [--host intel|amd] [--json]\n' +
       '  --ept on|off: kvm_intel ept=1/0, the same as --tdp on|off and --host intel',
@@ -90,14 +91,14 @@ try {
   summary = (await importTraceFile(path, given)).summary;
 } catch (e) {
   if (e instanceof TraceParseError) {
-    console.error(`${path}: ${e.message}`);
+    err(`${path}: ${e.message}`);
     process.exit(2);
   }
-  console.error(`${path}: ${(e as Error).message}`);
+  err(`${path}: ${(e as Error).message}`);
   process.exit(2);
 }
 
-if (values.json) console.log(JSON.stringify(summary, null, 2));
+if (values.json) outJson(summary);
 else printSummary(path, summary);
 // exitCode, not exit(): a JSON document larger than a pipe's buffer must be written out first.
 process.exitCode = summary.contradictions.length > 0 ? 1 : 0;
@@ -105,36 +106,34 @@ process.exitCode = summary.contradictions.length > 0 ? 1 : 0;
 function printSummary(file: string, s: ImportSummary): void {
   const setting = (name: string, v: { value: unknown; how: string; why: string }) =>
     `${name} ${String(v.value)} (${v.how}: ${v.why})`;
-  console.log(`${file}: ${s.lines} lines, ${s.replayed} events replayed`);
-  console.log(`  ${setting('kernel', s.kernel)}`);
-  console.log(`  ${setting('tdp', s.tdp)}; ${setting('tdp_mmu', s.tdpMmu)}`);
+  out(`${file}: ${s.lines} lines, ${s.replayed} events replayed`);
+  out(`  ${setting('kernel', s.kernel)}`);
+  out(`  ${setting('tdp', s.tdp)}; ${setting('tdp_mmu', s.tdpMmu)}`);
   const layout = spteLayoutOf(s.host.value, s.tdp.value);
-  console.log(`  ${setting('host', s.host)}; SPTEs read in the ${layout} layout`);
+  out(`  ${setting('host', s.host)}; SPTEs read in the ${layout} layout`);
   const events = Object.entries(s.events)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  console.log(`  events: ${events}`);
+  out(`  events: ${events}`);
   if (Object.keys(s.skipped).length)
-    console.log(
+    out(
       `  skipped: ${Object.entries(s.skipped)
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}`,
     );
-  console.log(
-    `  markers: ${s.markers.length}; lost: ${s.lost.events} event(s) in ${s.lost.gaps} gap(s)`,
-  );
+  out(`  markers: ${s.markers.length}; lost: ${s.lost.events} event(s) in ${s.lost.gaps} gap(s)`);
   const p = s.pages;
-  console.log(
+  out(
     `  pages: ${p.created} created, ${p.reused} reused, ${p.zapped} zapped, ${p.live} live (+${p.liveTdpMmu} TDP MMU)`,
   );
   for (const u of s.usedPages)
-    console.log(
+    out(
       `  line ${u.line}: kvm_mmu_zap_all_fast used_pages ${u.kernel} (kernel), ${u.model} (model) ${u.kernel === u.model ? 'agree' : 'DISAGREE'}`,
     );
   const k = s.kernelStatsChecked;
   if (k.total > 0)
-    console.log(
+    out(
       `  KVM statistics: ${k.total} values checked at kvm-stats lines, ${k.agree} agree; not modelled: ${
         s.notModelled
           .filter((n) => n.why !== OUTSIDE_MMU)
@@ -143,15 +142,15 @@ function printSummary(file: string, s: ImportSummary): void {
       } (and ${s.notModelled.filter((n) => n.why === OUTSIDE_MMU).length} outside the MMU)`,
     );
   const r = s.rmaps;
-  console.log(
+  out(
     `  rmaps: peak ${r.peak.heads} heads, longest ${r.peak.maxChain}, ${r.peak.descriptors} descriptors; at the end ${r.end.heads} / ${r.end.maxChain} / ${r.end.descriptors}`,
   );
-  console.log(`  teardown: ${s.teardown.note}`);
+  out(`  teardown: ${s.teardown.note}`);
   const kinds = Object.entries(s.inferences.byKind)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  console.log(`  inferred (not in the trace): ${s.inferences.total} (${kinds})`);
+  out(`  inferred (not in the trace): ${s.inferences.total} (${kinds})`);
   if (s.contradictions.length === 0)
-    console.log('  no contradiction: the replay agrees with the kernel’s own numbers');
-  for (const c of s.contradictions) console.log(`  CONTRADICTION line ${c.line}: ${c.message}`);
+    out('  no contradiction: the replay agrees with the kernel’s own numbers');
+  for (const c of s.contradictions) out(`  CONTRADICTION line ${c.line}: ${c.message}`);
 }

@@ -3,6 +3,7 @@
  * Runs a scenario through the model and prints one line per op, or with --json one document
  * with the final figures (memory, caches, pages, rmap, costs, flushes, lockDrops).
  */
+import { err, out, outJson } from './terminal';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
@@ -12,11 +13,9 @@ import { PRESETS, presetByName } from '../scenario/presets';
 import { figures, runScenario } from '../scenario/runScenario';
 
 function usage(msg?: string): never {
-  if (msg) console.error(msg);
-  console.error(
-    'usage: npm run replay -- <scenario.json | --preset NAME> [--kernel VERSION] [--json]',
-  );
-  console.error(`presets: ${PRESETS.map((p) => p.name).join(', ')}`);
+  if (msg) err(msg);
+  err('usage: npm run replay -- <scenario.json | --preset NAME> [--kernel VERSION] [--json]');
+  err(`presets: ${PRESETS.map((p) => p.name).join(', ')}`);
   process.exit(2);
 }
 
@@ -56,21 +55,21 @@ if (values.kernel !== undefined) {
 
 const parsed = parseScenario(doc);
 if (!parsed.ok) {
-  for (const p of parsed.problems) console.error(`${source}: ${p.path}: ${p.message}`);
+  for (const p of parsed.problems) err(`${source}: ${p.path}: ${p.message}`);
   process.exit(2);
 }
 const run = runScenario(parsed.scenario, {
-  onOp: json ? undefined : (i, r) => console.log(`${String(i).padStart(4)}  ${r.summary}`),
+  onOp: json ? undefined : (i, r) => out(`${String(i).padStart(4)}  ${r.summary}`),
 });
-if (json) console.log(JSON.stringify(figures(run), null, 2));
+if (json) outJson(figures(run));
 else {
   const f = figures(run);
-  console.log(
+  out(
     `pages ${f.pages.total} (shadow MMU ${f.pages.shadowMmu}, TDP MMU ${f.pages.tdpMmu}); rmap heads ${f.rmap.heads}, longest ${f.rmap.maxChain}, descriptors ${f.rmap.descriptors}; ` +
       `memory ${f.memory.totalBytes} bytes; flushes ${f.flushes.tlb} + ${f.flushes.range} ranged; mmu_lock drops ${f.lockDrops}`,
   );
 }
 if (run.error) {
-  console.error(`${source}: ${run.error.message} (the ops before it stay applied)`);
+  err(`${source}: ${run.error.message} (the ops before it stay applied)`);
   process.exit(1);
 }

@@ -4,13 +4,14 @@
  * events per name, the trace_marker lines and the lost-event gaps. A line that does not parse
  * stops it with the parser's message and exit status 1.
  */
+import { err, out } from './terminal';
 import { parseTraceFile } from '../trace/nodeStream';
 import { TraceParseError } from '../trace/traceErrors';
 import type { TraceGap, TraceMarker } from '../trace/traceParser';
 
 const path = process.argv[2];
 if (path === undefined || process.argv.length > 3) {
-  console.error('usage: npm run trace:stats -- <trace.txt | trace.txt.gz>');
+  err('usage: npm run trace:stats -- <trace.txt | trace.txt.gz>');
   process.exit(2);
 }
 
@@ -23,22 +24,22 @@ try {
     onGap: (g) => gaps.push(g),
   });
   const secs = (performance.now() - t0) / 1000;
-  console.log(
+  out(
     `${path}: ${s.lines} lines, ${s.events} events in ${secs.toFixed(2)} s ` +
       `(${(s.events / secs / 1e6).toFixed(2)} M events/s)`,
   );
-  console.log('\nevents:');
+  out('\nevents:');
   for (const [name, n] of Object.entries(s.counts).sort((a, b) => b[1] - a[1]))
-    console.log(`${String(n).padStart(10)}  ${name}${name in s.skipped ? '  (not read)' : ''}`);
-  console.log(`\nmarkers (${markers.length}):`);
-  for (const m of markers) console.log(`  line ${m.line}  ${m.ts.toFixed(6)}  ${m.text}`);
-  console.log(`\ngaps (${gaps.length}, ${s.lost} events lost where counted):`);
+    out(`${String(n).padStart(10)}  ${name}${name in s.skipped ? '  (not read)' : ''}`);
+  out(`\nmarkers (${markers.length}):`);
+  for (const m of markers) out(`  line ${m.line}  ${m.ts.toFixed(6)}  ${m.text}`);
+  out(`\ngaps (${gaps.length}, ${s.lost} events lost where counted):`);
   for (const g of gaps)
-    console.log(`  line ${g.line}  cpu ${g.cpu ?? '?'}  lost ${g.lost ?? 'an unknown number'}`);
+    out(`  line ${g.line}  cpu ${g.cpu ?? '?'}  lost ${g.lost ?? 'an unknown number'}`);
 } catch (e) {
   // An input problem is one line with its place, never a stack.
   const code = (e as NodeJS.ErrnoException).code;
   const message = code === 'ENOENT' ? 'no such file' : (e as Error).message;
-  console.error(`${path}: ${e instanceof TraceParseError ? e.message : message}`);
+  err(`${path}: ${e instanceof TraceParseError ? e.message : message}`);
   process.exit(1);
 }
