@@ -74,6 +74,19 @@ describe('hostile inputs to the CLIs', () => {
     expect(r.stderr).toContain('\\x1b[2J');
   });
 
+  it('import: a level no page table has (l9) is a contradiction at its line', () => {
+    const lines = gunzipSync(readFileSync(TRACE)).toString('utf8').split('\n');
+    const at = lines.findIndex((l) => / kvm_mmu_get_page: .* l4 /.test(l));
+    lines[at] = lines[at]!.replace(' l4 ', ' l9 ');
+    const file = join(dir, 'l9.txt');
+    writeFileSync(file, lines.join('\n'));
+    const r = run('importTrace.ts', file);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(
+      `CONTRADICTION line ${at + 1}: level 9: x86 page tables have levels 1 to 5`,
+    );
+  }, 30_000);
+
   it('trace:stats: a file that is not there', () => {
     expect(run('traceStats.ts', join(dir, 'none.txt'))).toMatchObject({
       status: 1,

@@ -4,7 +4,7 @@
  * code does the work; these files only say which model call each event is.
  */
 import type { EventReplayer, MmuWorld, RecordedEvent } from '../../model/mmuOps';
-import type { Kvm } from '../../model/vm';
+import { PT64_ROOT_MAX_LEVEL, type Kvm } from '../../model/vm';
 import { kernelEventLabel, type KernelEvent } from './kernelEvents';
 import { fastOutcome, faultTaken, tdpMmuChangedInFault } from './faultOutcome';
 import { checkKvmStats } from './kvmStats';
@@ -31,7 +31,19 @@ export function replayKernelEvent(vm: Kvm, r: TraceReplay, e: KernelEvent): stri
   }
 }
 
+/** A level no x86 page table has (PT64_ROOT_MAX_LEVEL is 5): the line is wrong, not the model. */
+function impossibleLevel(e: KernelEvent): number | null {
+  const level =
+    'page' in e && typeof e.page === 'object' ? e.page.level : 'level' in e ? e.level : null;
+  return level !== null && (level < 1 || level > PT64_ROOT_MAX_LEVEL) ? level : null;
+}
+
 function apply(x: Replay, e: KernelEvent): string {
+  const bad = impossibleLevel(e);
+  if (bad !== null) {
+    contradict(x, 'trace', `level ${bad}: x86 page tables have levels 1 to ${PT64_ROOT_MAX_LEVEL}`);
+    return `${e.ev} at level ${bad}: not replayed`;
+  }
   switch (e.ev) {
     case 'get_page':
       return getPage(x, e.page, e.created, e.fault);
