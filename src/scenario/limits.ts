@@ -16,6 +16,11 @@ export const LIMITS = {
   totalWork: 1 << 24,
   /** A document's text, also a #doc= link or an embed's src once inflated: 4 MiB. */
   docBytes: 4 << 20,
+  /**
+   * Shadow and TDP MMU pages a trace replay may hold at once: 2^20 (4 GiB of the kernel's page
+   * tables; the real traces hold a few thousand). A trace past it is refused at that line.
+   */
+  tracePages: 1 << 20,
 } as const;
 
 /**

@@ -24,12 +24,13 @@ const WALK = [
 ];
 const L3 = 'kvm_mmu_get_page: sp gen 0 gfn 11 l3 8-byte q0 w-x nxe ad root 0 sync new';
 
-function replay(lines: string[], record = false) {
+function replay(lines: string[], record = false, pageLimit?: number) {
   const world = new MmuWorld(
     { memslots: [], vcpus: 1, rmapHeads: 0 },
     { tdp: false, tdpMmu: false, rmap: 'tail_count' },
   );
   installTraceReplay(world);
+  if (pageLimit !== undefined) traceStateOf(world)!.pageLimit = pageLimit;
   const results: MmuOpResult[] = [];
   const events: KernelEvent[] = [];
   const imp = new TraceImport((ev) => {
@@ -43,6 +44,20 @@ function replay(lines: string[], record = false) {
   p.end();
   return { world, results, events, r: traceStateOf(world)! };
 }
+
+describe('the replay page bound (LIMITS.tracePages)', () => {
+  it('refuses the trace at the line of the first new page past it', () => {
+    const pages = [
+      ROOT,
+      L3,
+      'kvm_mmu_get_page: sp gen 0 gfn 13 l2 8-byte q0 w-x nxe ad root 0 sync new',
+    ];
+    expect(() => replay(pages, false, 3)).not.toThrow();
+    expect(() => replay(pages, false, 2)).toThrow(
+      'line 3: a new page past 2 held at once, the most a replay keeps (LIMITS.tracePages)',
+    );
+  });
+});
 
 describe('trace replay checks', () => {
   it('agrees on a root, a child linked under it, a leaf and used_pages', () => {

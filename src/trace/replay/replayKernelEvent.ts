@@ -3,6 +3,7 @@
  * file of its family (shadow pages, leaf SPTEs, the TDP MMU, KVM's statistics). The model's own
  * code does the work; these files only say which model call each event is.
  */
+import { KvmBugError } from '../../model/errors';
 import type { EventReplayer, MmuWorld, RecordedEvent } from '../../model/mmuOps';
 import { PT64_ROOT_MAX_LEVEL, type Kvm } from '../../model/vm';
 import { kernelEventLabel, type KernelEvent } from './kernelEvents';
@@ -38,6 +39,18 @@ function impossibleLevel(e: KernelEvent): number | null {
   return level !== null && (level < 1 || level > PT64_ROOT_MAX_LEVEL) ? level : null;
 }
 
+/** The replay's memory is bounded by its pages: one more past the bound refuses the trace here. */
+function checkPageBound(x: Replay, line: number): void {
+  const held = x.vm.nUsedMmuPages + x.vm.tdpMmuPages;
+  if (held < x.r.pageLimit) return;
+  throw new KvmBugError(
+    'trace page bound',
+    -1,
+    0,
+    `line ${line}: a new page past ${held.toLocaleString('en-US')} held at once, the most a replay keeps (LIMITS.tracePages)`,
+  );
+}
+
 function apply(x: Replay, e: KernelEvent): string {
   const bad = impossibleLevel(e);
   if (bad !== null) {
@@ -46,6 +59,7 @@ function apply(x: Replay, e: KernelEvent): string {
   }
   switch (e.ev) {
     case 'get_page':
+      if (e.created) checkPageBound(x, e.line);
       return getPage(x, e.page, e.created, e.fault);
     case 'set_spte':
       return setSpte(x, e);

@@ -6,6 +6,7 @@
  * smoothed over. What the trace does not say is inferred from the kernel's code paths, and every
  * inference is a marked micro-step ('infer') counted by kind.
  */
+import { LIMITS } from '../../scenario/limits';
 import type { MmuFn } from '../../model/mmuEvents';
 import type { KvmMmuPage } from '../../model/mmuPage';
 import { sptepPage } from '../../model/mmuPage';
@@ -55,6 +56,8 @@ const KEEP_INFERENCES = 500;
 const SLOT_PAGES = 1 << 14;
 
 export class TraceReplay {
+  /** The most pages the replay holds before it refuses the trace (LIMITS.tracePages; tests lower it). */
+  pageLimit: number = LIMITS.tracePages;
   /** The host's SPTE format, which every SPTE the trace prints is read by (spteBits.ts). */
   spteLayout: SpteLayout = 'x86';
   /** Shadow page id -> its frame (from `at`, or a TDP link's pfn), and back. */
