@@ -245,9 +245,8 @@ function allocRoot(
     sp = getShadowPage(vm, vcpuPageCaches(vcpu), gfn, role).sp;
   }
   sp.rootCount++;
-  const cache = vcpu.roots.get(req.kind)!;
-  cache.unshift({ key, sp });
-  if (cache.length > 1 + KVM_MMU_NUM_PREV_ROOTS) cache.pop()!.sp.rootCount--;
+  // switchRoot already made room: the cache holds at most KVM_MMU_NUM_PREV_ROOTS before this one.
+  vcpu.roots.get(req.kind)!.unshift({ key, sp });
   return sp;
 }
 

@@ -55,11 +55,13 @@ function takeOne(vm: Kvm, cache: ShadowPageCaches['pageHeader']): void {
   vm.stats.emergencyAllocs += cache.emergencyAllocs - before;
 }
 
-/** The live TDP MMU roots: pages no other page links to. */
+/** The live TDP MMU roots, not zapped (for_each_valid_tdp_mmu_root). */
 export function tdpMmuRoots(vm: Kvm): KvmMmuPage[] {
   const roots: KvmMmuPage[] = [];
-  for (const sp of vm.livePages())
-    if (sp.tdpMmuPage && sp.level === vm.opts.rootLevel && !sp.zapped) roots.push(sp);
+  for (const id of vm.tdpMmuRootIds) {
+    const sp = vm.pages[id]!;
+    if (!sp.zapped) roots.push(sp);
+  }
   return roots;
 }
 
@@ -68,9 +70,8 @@ export function tdpMmuRoots(vm: Kvm): KvmMmuPage[] {
  * vCPU still holds is shared; else a new one from the vCPU's caches.
  */
 export function kvmTdpMmuGetVcpuRoot(vm: Kvm, caches: ShadowPageCaches, level: number): KvmMmuPage {
-  const role = makeRole({ level, direct: true, access: ACC_ALL });
-  const found = tdpMmuRoots(vm).find((sp) => sp.rootCount > 0 && sp.level === level);
-  return found ?? tdpMmuAllocSp(vm, caches, 0, role);
+  const found = tdpMmuRoots(vm).find((sp) => sp.rootCount > 0);
+  return found ?? tdpMmuAllocSp(vm, caches, 0, makeRole({ level, direct: true, access: ACC_ALL }));
 }
 
 /** tdp_mmu_init_child_sp: the parent's role, one level down (its access too, not the SPTE's). */

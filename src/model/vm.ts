@@ -164,6 +164,8 @@ export class Kvm {
   /** lpage_info disallow_lpage counts of shadowed gfns, by huge range (see lpageInfo.ts). */
   lpageDisallowed = new Map<number, number>();
   tdpMmuPages = 0;
+  /** Ids of live TDP MMU pages at the root level (kvm->arch.tdp_mmu_roots), lowest first. */
+  tdpMmuRootIds: number[] = [];
   /** Pages that carry a shadowed_translation page (kept for cheap per-op memory figures). */
   translationPages = 0;
   readonly vcpus: KvmVcpu[] = [];
@@ -276,6 +278,7 @@ export class Kvm {
       memslots: this.memslots.slice(),
       pages,
       freeIds: this.freeIds.slice(),
+      tdpMmuRootIds: this.tdpMmuRootIds.slice(),
       newest: map(this.newest),
       oldest: map(this.oldest),
       hash,
@@ -391,6 +394,10 @@ export class Kvm {
     if (hasTranslation) this.translationPages++;
     if (tdpMmuPage) {
       this.tdpMmuPages++;
+      if (role.level === this.opts.rootLevel) {
+        const at = this.tdpMmuRootIds.findIndex((r) => r > id);
+        this.tdpMmuRootIds.splice(at < 0 ? this.tdpMmuRootIds.length : at, 0, id);
+      }
       return sp;
     }
     // list_add(&sp->link, &kvm->arch.active_mmu_pages): the head is the newest.
@@ -420,7 +427,11 @@ export class Kvm {
       bucket.splice(bucket.indexOf(sp), 1);
       if (bucket.length === 0) this.hash.delete(b);
       this.nUsedMmuPages--;
-    } else this.tdpMmuPages--;
+    } else {
+      this.tdpMmuPages--;
+      const at = this.tdpMmuRootIds.indexOf(sp.id);
+      if (at >= 0) this.tdpMmuRootIds.splice(at, 1);
+    }
     if (sp.hasTranslation) this.translationPages--;
     this.spt.releasePage(sp.id);
     this.pages[sp.id] = undefined;

@@ -27,8 +27,10 @@ export function checkVm(vm: Kvm): void {
   let unsync = 0;
   // Present leaves per level, both MMUs: what kvm->stat.pages_4k/2m/1g must say.
   const leavesAt = [0, 0, 0, 0];
+  const tdpRoots: number[] = [];
   for (const sp of vm.livePages()) {
     if (!sp.tdpMmuPage) shadowPages++;
+    else if (sp.level === vm.opts.rootLevel) tdpRoots.push(sp.id);
     if (sp.unsync) unsync++;
     let present = 0;
     for (let i = 0; i < SPTE_ENT_PER_PAGE; i++) {
@@ -72,6 +74,11 @@ export function checkVm(vm: Kvm): void {
       );
   if (vm.stat.mmu_unsync !== unsync)
     fail('mmu_unsync', `${vm.stat.mmu_unsync}, but ${unsync} unsync pages`);
+  if (tdpRoots.join() !== vm.tdpMmuRootIds.join())
+    fail(
+      'tdp_mmu_roots',
+      `[${vm.tdpMmuRootIds.join(', ')}], but root-level TDP MMU pages [${tdpRoots.join(', ')}]`,
+    );
   let rmapEntries = 0;
   for (const slot of vm.memslots) {
     for (let level = 1; level <= 3; level++) {
