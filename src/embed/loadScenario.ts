@@ -4,6 +4,7 @@
  * message the widget shows in its own box: a docs page must never show a blank frame or throw.
  */
 import { fmtLimit, LIMITS } from '../scenario/limits';
+import { readAtMost } from '../scenario/readAtMost';
 import type { ScenarioProblem } from '../scenario/schema';
 import { openFrom } from '../store/useUrlSync';
 import type { VizStore } from '../store/useVizStore';
@@ -90,20 +91,8 @@ async function fetchText(src: string): Promise<string | EmbedError> {
 /** The body as text, read until it passes LIMITS.docBytes (then null): a huge file is not held. */
 async function boundedText(res: Response): Promise<string | null> {
   if (!res.body) return res.text();
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    size += value.length;
-    if (size > LIMITS.docBytes) {
-      await reader.cancel();
-      return null;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
+  const bytes = await readAtMost(res.body, LIMITS.docBytes);
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 function fileName(src: string): string {

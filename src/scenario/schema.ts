@@ -198,6 +198,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(document)';
 }
 
+/** zod's issues as problems: each with its JSON path. */
+export function problemsOf(error: z.ZodError): ScenarioProblem[] {
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
 export function parseCompareChange(
   value: unknown,
 ):
@@ -207,7 +212,7 @@ export function parseCompareChange(
   if (r.success) return { ok: true, change: r.data };
   return {
     ok: false,
-    problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    problems: problemsOf(r.error),
   };
 }
 
@@ -218,6 +223,6 @@ export function parseScenario(
   if (r.success) return { ok: true, scenario: r.data };
   return {
     ok: false,
-    problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    problems: problemsOf(r.error),
   };
 }

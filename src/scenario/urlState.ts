@@ -4,6 +4,7 @@
  * `#preset=guest-fork&step=1200&view=chain` or `#doc=...&step=3&view=tree`.
  */
 import { fmtLimit, LIMITS } from './limits';
+import { readAtMost } from './readAtMost';
 export interface UrlState {
   preset?: string;
   /** Deflated, base64url-encoded scenario JSON. */
@@ -73,38 +74,16 @@ export async function decodeDoc(text: string): Promise<string> {
     throw new LinkError("the link's document is not base64url text");
   }
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  const reader = new Blob([bytes])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate-raw'))
-    .getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  let json: Uint8Array | null;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > LIMITS.docBytes) {
-        await reader.cancel();
-        throw new LinkError(
-          `the link's document inflates past ${fmtLimit(LIMITS.docBytes)} bytes, the limit of a document`,
-        );
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof LinkError) throw e;
+    json = await readAtMost(inflated, LIMITS.docBytes);
+  } catch {
     throw new LinkError("the link's document is not deflate-compressed (cut short when pasted?)");
   }
-  return new TextDecoder().decode(concat(chunks, size));
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  if (!json)
+    throw new LinkError(
+      `the link's document inflates past ${fmtLimit(LIMITS.docBytes)} bytes, the limit of a document`,
+    );
+  return new TextDecoder().decode(json);
 }

@@ -85,25 +85,28 @@ export async function openFrom(
       heading = 'The link’s scenario did not load; the default one is shown:';
   }
   if (ok && url.compare) {
-    let change: unknown;
-    try {
-      change = JSON.parse(url.compare);
-    } catch {
-      linkProblems.push({
-        path: '#compare',
-        message: 'not JSON options, e.g. {"rmap":"spte_count"}',
-      });
-    }
-    if (change !== undefined) {
-      try {
-        await s.startCompare(change as CompareChange);
-      } catch (e) {
-        linkProblems.push({ path: '#compare', message: messageOf(e) });
-      }
-    }
+    const problem = await compareFrom(store, url.compare);
+    if (problem) linkProblems.push(problem);
   }
   if (linkProblems.length) s.report(linkProblems, heading);
   return ok;
+}
+
+/** Starts the comparison a link's #compare= names; what is wrong with it, if anything. */
+async function compareFrom(store: VizStore, json: string): Promise<LoadProblem | null> {
+  let change: unknown;
+  try {
+    change = JSON.parse(json);
+  } catch {
+    return { path: '#compare', message: 'not JSON options, e.g. {"rmap":"spte_count"}' };
+  }
+  try {
+    // The worker checks it against the options schema.
+    await store.getState().startCompare(change as CompareChange);
+    return null;
+  } catch (e) {
+    return { path: '#compare', message: messageOf(e) };
+  }
 }
 
 /** An Error's message without its class name (Comlink passes worker errors on as Errors). */
@@ -187,12 +190,10 @@ async function followHash(store: VizStore): Promise<void> {
   if (url.view && (VIEWS as string[]).includes(url.view)) st.setView(url.view as ViewName);
   if ((url.compare ?? null) !== (here.compare ?? null)) {
     if (!url.compare) st.stopCompare();
-    else
-      try {
-        await st.startCompare(JSON.parse(url.compare) as CompareChange);
-      } catch (e) {
-        st.report([{ path: '#compare', message: messageOf(e) }], 'Part of the link did not load:');
-      }
+    else {
+      const problem = await compareFrom(store, url.compare);
+      if (problem) st.report([problem], 'Part of the link did not load:');
+    }
   }
   if (url.step !== undefined) st.goTo(url.step);
 }

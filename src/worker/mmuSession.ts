@@ -13,7 +13,7 @@ import {
 import type { MmuOp } from '../model/mmuOps';
 import { PRESETS, presetByName } from '../scenario/presets';
 import { parseScenario, scenarioOp, type Scenario, type ScenarioProblem } from '../scenario/schema';
-import { budgetProblems, formatPath, parseCompareChange } from '../scenario/schema';
+import { budgetProblems, formatPath, parseCompareChange, problemsOf } from '../scenario/schema';
 import { fmtLimit, LIMITS } from '../scenario/limits';
 import { scenarioProblemsByLine, stripBom } from '../scenario/textErrors';
 import { buildSnapshot, type SnapshotOptions } from './snapshot';
@@ -246,7 +246,7 @@ export class MmuSession {
     if (!r.success)
       return {
         ok: false,
-        problems: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+        problems: problemsOf(r.error),
       };
     // The composer's op joins the document: the document's budget covers it too.
     const ops = t.scenario.ops.slice(0, t.ops.length).concat(appended(t), [r.data]);
