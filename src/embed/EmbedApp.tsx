@@ -28,6 +28,8 @@ export function EmbedApp({ settings, onError }: EmbedAppProps) {
   const store = useVizApi();
   const info = useVizStore((s) => s.info);
   const loading = useVizStore((s) => s.loading);
+  // The worker died and the scenario did not come back (src/store): say so, not "Loading…".
+  const lost = useVizStore((s) => (s.info ? null : s.notice));
   const [error, setError] = useState<EmbedError | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const { scenario, step, views, controls, autoplay } = settings;
@@ -97,6 +99,8 @@ export function EmbedApp({ settings, onError }: EmbedAppProps) {
     <div className="kmv-embed" data-controls={controls} onKeyDown={onKeyDown}>
       {error ? (
         <ErrorBox error={error} />
+      ) : lost && !loading ? (
+        <ErrorBox error={{ title: lost, problems: [] }} />
       ) : !info || loading ? (
         <p className="kmv-loading" role="status">
           {loading ? `Loading ${loading.label}…` : 'Loading…'}

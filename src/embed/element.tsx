@@ -10,7 +10,7 @@
  */
 import { createRoot, type Root } from 'react-dom/client';
 import { createVizStore, VizStoreContext, type VizStore } from '../store/useVizStore';
-import { createMmuClient } from '../worker/client';
+import { createMmuClient, type MmuClient } from '../worker/client';
 import { EmbedApp, ErrorBox } from './EmbedApp';
 import { EmbedBoundary } from './EmbedBoundary';
 import { startWorker } from './elementWorker';
@@ -45,7 +45,7 @@ export class KvmMmuVizElement extends HTMLElement {
   readonly #mount: HTMLDivElement;
   #root: Root | null = null;
   #store: VizStore | null = null;
-  #worker: Worker | null = null;
+  #client: MmuClient | null = null;
   #seen: IntersectionObserver | null = null;
 
   constructor() {
@@ -80,8 +80,8 @@ export class KvmMmuVizElement extends HTMLElement {
     this.#store?.getState().play(false);
     this.#root?.unmount();
     this.#root = null;
-    this.#worker?.terminate();
-    this.#worker = null;
+    this.#client?.close();
+    this.#client = null;
     this.#store = null;
   }
 
@@ -103,13 +103,11 @@ export class KvmMmuVizElement extends HTMLElement {
     this.#mount.replaceChildren();
     this.#root = createRoot(this.#mount);
     try {
-      const worker = startWorker();
-      // A worker chunk that does not load (404, refused) would leave the widget loading forever.
-      worker.addEventListener('error', (e) =>
-        this.#fail(`its worker did not start (${e.message || 'load error'})`),
-      );
-      this.#worker = worker;
-      this.#store = createVizStore(createMmuClient(() => worker));
+      this.#client = createMmuClient(startWorker);
+      this.#store = createVizStore(this.#client, {
+        // A worker chunk that does not load (404, refused) would leave the widget loading forever.
+        onStartFailure: (why) => this.#fail(`its worker did not start (${why})`),
+      });
     } catch (e) {
       return this.#fail(`its worker did not start (${e instanceof Error ? e.message : String(e)})`);
     }

@@ -8,12 +8,13 @@
  */
 import workerUrl from '../worker/mmu.worker.ts?worker&url';
 
-export async function startFrameWorker(): Promise<Worker> {
+/** What starts a worker (once more for each restart), once the script is at hand. */
+export async function startFrameWorker(): Promise<() => Worker> {
   const url = new URL(workerUrl, import.meta.url).href;
   const options: WorkerOptions = { type: 'module', name: 'kvm-mmu-viz' };
-  if (self.origin !== 'null') return new Worker(url, options);
+  if (self.origin !== 'null') return () => new Worker(url, options);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`the worker script answered HTTP ${res.status}`);
-  const code = await res.text();
-  return new Worker(`data:text/javascript;charset=utf-8,${encodeURIComponent(code)}`, options);
+  const data = `data:text/javascript;charset=utf-8,${encodeURIComponent(await res.text())}`;
+  return () => new Worker(data, options);
 }

@@ -108,10 +108,8 @@ function fail(why: string): void {
 
 applyTheme();
 startFrameWorker().then(
-  (worker) => {
-    // A worker script that fails to load says so only here; the store would wait forever.
-    worker.addEventListener('error', (e) => fail(e.message || 'it did not load'));
-    run(createVizStore(createMmuClient(() => worker)));
-  },
+  (startWorker) =>
+    // A worker script that fails to load says so only as its first death; the store would wait forever.
+    run(createVizStore(createMmuClient(startWorker), { onStartFailure: fail })),
   (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
 );

@@ -33,7 +33,9 @@ export function erasLoader(
       tried = key;
       onStatus({ done: 0, total: 0 });
       client
-        .loadEras(proxy((done: number, total: number) => busy && onStatus({ done, total })))
+        .run((a) =>
+          a.loadEras(proxy((done: number, total: number) => busy && onStatus({ done, total }))),
+        )
         .then(
           () => onStatus(null),
           (e: unknown) => onStatus({ done: 0, total: 0, error: String(e) }),

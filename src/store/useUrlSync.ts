@@ -126,7 +126,7 @@ async function encodedDoc(store: VizStore): Promise<string | null> {
   if (docCache?.info !== info) {
     // A trace opened from a file is not a scenario document: its lines stay on the user's machine.
     const linkable = info.ops <= MAX_LINKED_OPS && !info.trace;
-    const doc = linkable ? await encodeDoc(await client.scenarioText()) : null;
+    const doc = linkable ? await encodeDoc(await client.run((a) => a.scenarioText())) : null;
     docCache = { info, doc };
   }
   return docCache!.doc;

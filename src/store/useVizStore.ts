@@ -11,7 +11,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ScenarioProblem } from '../scenario/schema';
-import type { MmuClient } from '../worker/client';
+import { WorkerGone, type MmuClient } from '../worker/client';
 import type {
   CompareChange,
   KernelInfo,
@@ -54,6 +54,11 @@ export interface VizState {
   eras: ErasSnapshot | null;
   /** The worker's replay of the four eras, while it runs (or why it failed). */
   erasLoading: ErasLoading | null;
+  /**
+   * What happened to the user's work that they did not ask for, or asked to stop: a cancelled
+   * load, a worker that was ended or died and what was loaded again.
+   */
+  notice: string | null;
   /** Problems of the last document that failed to load (the previous scenario stays). */
   problems: LoadProblem[];
   /** The heading over `problems` when they are not a failed load's (a link's, say). */
@@ -91,6 +96,7 @@ export interface VizState {
   startCompare(options: CompareChange): Promise<void>;
   stopCompare(): void;
   clearProblems(): void;
+  dismissNotice(): void;
   /** Says what did not load (a link's part) under `heading`, leaving what is loaded as it is. */
   report(problems: LoadProblem[], heading: string): void;
   /** Opens the editor on `text` (a file that did not load, with its problems by line). */
@@ -106,9 +112,27 @@ export interface VizState {
 
 export type VizStore = StoreApi<VizState>;
 
+/** How long a load may take to answer a cancel before its worker is ended and replaced. */
+export const CANCEL_GRACE_MS = 1000;
+
+/** What is loaded, as a fresh worker can be asked for it again: a restart puts it back. */
+interface Loaded {
+  source: Source;
+  appended: unknown[];
+  compare: CompareChange | null;
+}
+
+export interface StoreOptions {
+  /** The worker died before it answered anything (its script did not load): an embed says so its own way. */
+  onStartFailure?: (why: string) => void;
+}
+
 /** One store per page or embedded widget, talking to its own worker. */
-export function createVizStore(client: MmuClient): VizStore {
+export function createVizStore(client: MmuClient, options: StoreOptions = {}): VizStore {
   return createStore<VizState>()((set, get) => {
+    let loaded: Loaded | null = null;
+    /** A fresh worker is being given back what the old one had: no snapshots until it has. */
+    let restoring = false;
     let inFlight = false;
     let loadToken = 0;
     /** The newest position asked for and not yet sent to the worker. */
@@ -120,10 +144,10 @@ export function createVizStore(client: MmuClient): VizStore {
     const fetchAt = async (position: number): Promise<void> => {
       const { view, chain, compare } = get();
       const opts = { chain, tree: view === 'tree' };
-      const snapshot = await client.snapshot(position, opts);
-      const other = compare ? await client.compareSnapshot(position, opts) : null;
+      const snapshot = await client.run((a) => a.snapshot(position, opts));
+      const other = compare ? await client.run((a) => a.compareSnapshot(position, opts)) : null;
       // None yet for this timeline: the worker replays the four eras, then we ask again.
-      const eras = view === 'eras' ? await client.erasSnapshot(position) : null;
+      const eras = view === 'eras' ? await client.run((a) => a.erasSnapshot(position)) : null;
       if (view === 'eras' && !eras) loadEras.ensure(get().info);
       set((s) => ({
         snapshot,
@@ -137,15 +161,19 @@ export function createVizStore(client: MmuClient): VizStore {
     const request = (position: number) => {
       wanted = position;
       target = position;
-      if (inFlight) return;
+      if (inFlight || restoring) return;
       inFlight = true;
       void (async () => {
         try {
-          while (wanted !== null) {
+          while (wanted !== null && !restoring) {
             const p = wanted;
             wanted = null;
             await fetchAt(p);
           }
+        } catch (e) {
+          // An ended worker's calls: the restart says what happened. Else the step stays as drawn.
+          if (!(e instanceof WorkerGone))
+            set({ notice: `Step ${target} could not be drawn: ${messageOf(e)}` });
         } finally {
           inFlight = false;
         }
@@ -162,6 +190,84 @@ export function createVizStore(client: MmuClient): VizStore {
 
     const clamp = (p: number) => Math.max(0, Math.min(get().info?.total ?? 0, p));
 
+    const progress = (token: number, label: string) =>
+      // Comlink proxies the callback: progress arrives as the worker replays (and may land
+      // after the load itself has answered: then it is dropped).
+      proxy((done: number, total: number) => {
+        if (token === loadToken && get().loading) set({ loading: { done, total, label } });
+      });
+
+    /** Nothing is loaded any more: what the page shows when even the old work could not come back. */
+    const unload = (notice: string) => {
+      loaded = null;
+      set({ info: null, snapshot: null, series: null, compare: null, eras: null, notice });
+    };
+
+    /**
+     * Ends the worker and gives a fresh one what was loaded (document, appended ops, comparison),
+     * at the same position: the user is back where they were, and `headline` says why.
+     */
+    const recover = async (headline: string): Promise<void> => {
+      const back = loaded;
+      const position = target ?? get().position;
+      const name = get().info?.name;
+      get().play(false);
+      client.restart(headline);
+      const token = ++loadToken;
+      if (!back || !name) {
+        set({ loading: null });
+        return unload(`${headline}. Nothing was loaded, so nothing is lost.`);
+      }
+      restoring = true;
+      set({ loading: { done: 0, total: 0, label: `“${name}” again` } });
+      try {
+        const r = await client.run((a) => a.load(back.source, progress(token, `“${name}” again`)));
+        if (!r.ok) throw new Error('problems' in r ? r.problems[0]?.message : 'cancelled');
+        let info = r.info;
+        for (const op of back.appended) {
+          const x = await client.run((a) => a.append(op));
+          if (x.ok) info = x.info;
+        }
+        const compare = back.compare
+          ? {
+              info: await client.run((a) => a.loadCompare(back.compare!)),
+              snapshot: null,
+              options: back.compare,
+              series: await client.run((a) => a.series(true)),
+            }
+          : null;
+        loaded = back;
+        set({ info, series: await client.run((a) => a.series(false)), compare, eras: null });
+        set({ notice: `${headline}. “${name}” was loaded again, at step ${clamp(position)}.` });
+        restoring = false;
+        request(clamp(position));
+      } catch (e) {
+        if (e instanceof WorkerGone) return; // ended again: whoever ended it says so
+        unload(`${headline}, and “${name}” did not load again (${messageOf(e)}). Pick a scenario.`);
+      } finally {
+        restoring = false;
+        if (token === loadToken) set({ loading: null });
+      }
+    };
+
+    client.onDied = (why, answered) => {
+      const said = why[0]!.toUpperCase() + why.slice(1);
+      // Died again while being given the old work back, or never started: do not loop.
+      if (restoring || !answered) {
+        const again = restoring;
+        restoring = false;
+        loadToken++;
+        set({ loading: null });
+        if (!again && options.onStartFailure) return options.onStartFailure(why);
+        return unload(
+          again
+            ? `${said}, again while loading the scenario back. Pick a scenario.`
+            : `The model did not start: ${why}. Reload the page.`,
+        );
+      }
+      void recover(said);
+    };
+
     return {
       client,
       presets: [],
@@ -175,6 +281,7 @@ export function createVizStore(client: MmuClient): VizStore {
       loading: null,
       eras: null,
       erasLoading: null,
+      notice: null,
       problems: [],
       problemsHeading: null,
       failedSource: null,
@@ -187,43 +294,77 @@ export function createVizStore(client: MmuClient): VizStore {
       playByOp: false,
 
       async init() {
-        set({ presets: await client.presets(), kernels: await client.kernels() });
+        set({
+          presets: await client.run((a) => a.presets()),
+          kernels: await client.run((a) => a.kernels()),
+        });
       },
 
       async load(source, label, position) {
         get().play(false);
         const token = ++loadToken;
-        set({ loading: { done: 0, total: 0, label } });
-        const r = await client.load(
-          source,
-          // Comlink proxies the callback: progress arrives as the worker replays (and may land
-          // after the load itself has answered: then it is dropped).
-          proxyProgress((done, total) => {
-            if (token === loadToken && get().loading) set({ loading: { done, total, label } });
-          }),
-        );
-        loadToken++;
-        set({ loading: null });
-        if (!r.ok) {
-          if ('problems' in r)
-            set({ problems: r.problems, problemsHeading: null, failedSource: source });
+        set({ loading: { done: 0, total: 0, label }, notice: null });
+        // Every way out of here (an answer, a refusal, a worker error, an ended worker) clears
+        // `loading` unless a newer load or a restart owns it by now.
+        try {
+          const r = await client.run((a) => a.load(source, progress(token, label)));
+          if (!r.ok) {
+            if ('problems' in r)
+              set({ problems: r.problems, problemsHeading: null, failedSource: source });
+            else set({ notice: `Cancelled ${label}; what was on screen stays.` });
+            return false;
+          }
+          loaded =
+            'loaded' in source && loaded
+              ? { ...loaded, source: { ...loaded.source, ...pickKernel(source) }, compare: null }
+              : { source, appended: [], compare: null };
+          set({
+            info: r.info,
+            series: await client.run((a) => a.series(false)),
+            problems: [],
+            failedSource: null,
+            compare: null,
+            selection: null,
+            source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
+          });
+          request(clamp(position ?? r.info.total));
+          return true;
+        } catch (e) {
+          if (!(e instanceof WorkerGone))
+            set({
+              problems: [{ path: '(worker)', message: `the model failed: ${messageOf(e)}` }],
+              problemsHeading: null,
+              failedSource: source,
+            });
           return false;
+        } finally {
+          if (token === loadToken) {
+            loadToken++;
+            set({ loading: null });
+          }
         }
-        set({
-          info: r.info,
-          series: await client.series(false),
-          problems: [],
-          failedSource: null,
-          compare: null,
-          selection: null,
-          source: 'preset' in source ? { preset: source.preset } : { name: r.info.name },
-        });
-        request(clamp(position ?? r.info.total));
-        return true;
       },
 
       cancelLoad() {
-        void client.cancel();
+        const label = get().loading?.label;
+        if (!label) return;
+        if (restoring) {
+          loadToken++;
+          restoring = false;
+          client.restart('cancelled');
+          set({ loading: null });
+          return unload(`Cancelled ${label}. Nothing is loaded: pick a scenario.`);
+        }
+        const token = loadToken;
+        // A load checks for a cancel between chunks of ops; one long op reads no messages, so
+        // if no answer comes soon the worker is ended and what was loaded is given to a new one.
+        client.run((a) => a.cancel()).catch(() => {});
+        setTimeout(() => {
+          if (token !== loadToken || !get().loading) return;
+          void recover(
+            `Cancelled ${label}: the model was inside one long operation and did not stop within ${CANCEL_GRACE_MS / 1000} s, so its worker was ended and a fresh one started`,
+          );
+        }, CANCEL_GRACE_MS);
       },
 
       goTo(position) {
@@ -289,21 +430,29 @@ export function createVizStore(client: MmuClient): VizStore {
       },
 
       async append(op) {
-        const r = await client.append(op);
+        const r = await client.run((a) => a.append(op));
         if (!r.ok) return r.problems;
-        set({ info: r.info, source: { name: r.info.name }, series: await client.series(false) });
+        if (loaded) loaded = { ...loaded, appended: [...loaded.appended, op] };
+        set({
+          info: r.info,
+          source: { name: r.info.name },
+          series: await client.run((a) => a.series(false)),
+        });
         request(r.info.total);
         return [];
       },
 
       async startCompare(options) {
-        const info = await client.loadCompare(options);
-        set({ compare: { info, snapshot: null, options, series: await client.series(true) } });
+        const info = await client.run((a) => a.loadCompare(options));
+        const series = await client.run((a) => a.series(true));
+        if (loaded) loaded = { ...loaded, compare: options };
+        set({ compare: { info, snapshot: null, options, series } });
         request(target ?? get().position);
       },
 
       stopCompare() {
-        void client.closeCompare();
+        client.run((a) => a.closeCompare()).catch(() => {});
+        if (loaded) loaded = { ...loaded, compare: null };
         set({ compare: null });
       },
 
@@ -315,12 +464,17 @@ export function createVizStore(client: MmuClient): VizStore {
         set({ problems: [], failedSource: null });
       },
 
+      dismissNotice() {
+        set({ notice: null });
+      },
+
       showEditor(text, errors, name) {
         set({ editor: { text, errors, name } });
       },
 
       async editScenario() {
-        set({ editor: { text: await client.scenarioText(), errors: [], name: null } });
+        const text = await client.run((a) => a.scenarioText());
+        set({ editor: { text, errors: [], name: null } });
       },
 
       closeEditor() {
@@ -348,6 +502,12 @@ export function useVizApi(): VizStore {
   return useStoreApi();
 }
 
-function proxyProgress(fn: (done: number, total: number) => void) {
-  return proxy(fn);
+/** The kernel a `{ loaded: true }` rerun asked for, to put on the source it reran. */
+function pickKernel(source: Source): Partial<Source> {
+  return source.kernel ? { kernel: source.kernel } : {};
+}
+
+/** An Error's message without its class name (Comlink passes worker errors on as Errors). */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

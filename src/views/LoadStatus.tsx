@@ -1,4 +1,4 @@
-/** A load in progress (with Cancel), or why the last document did not load. */
+/** A load in progress (with Cancel), what became of a cancelled one, or why the last document did not load. */
 import { useVizApi, useVizStore } from '../store/useVizStore';
 import { failedTrace } from './openFile';
 import { TraceProblems } from './TraceProblems';
@@ -9,8 +9,9 @@ export function LoadStatus() {
   const heading = useVizStore((s) => s.problemsHeading);
   const stopped = useVizStore((s) => s.info?.error ?? null);
   const trace = useVizStore((s) => failedTrace(s.failedSource));
+  const notice = useVizStore((s) => s.notice);
   const api = useVizApi();
-  const { cancelLoad, clearProblems } = api.getState();
+  const { cancelLoad, clearProblems, dismissNotice } = api.getState();
   if (loading) {
     return (
       <div className="load-status" role="status">
@@ -25,6 +26,16 @@ export function LoadStatus() {
         </span>
         <button type="button" onClick={cancelLoad}>
           Cancel
+        </button>
+      </div>
+    );
+  }
+  if (notice) {
+    return (
+      <div className="load-notice" role="status">
+        <span>{notice}</span>
+        <button type="button" onClick={dismissNotice}>
+          Dismiss
         </button>
       </div>
     );
