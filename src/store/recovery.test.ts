@@ -38,6 +38,10 @@ function fakeWorker() {
     },
     append: (op: unknown) => {
       calls.push({ fn: 'append', arg: op });
+      if ((op as { op: string }).op === 'hang')
+        return new Promise((_, reject) => {
+          gone.push(reject);
+        });
       return answer({ ok: true, info: info('a', 60) });
     },
     loadCompare: (o: unknown) => {
@@ -104,6 +108,30 @@ describe('a worker that does not answer or dies', () => {
     expect(s().notice).toMatch(
       /^Cancelled the big one: the model was inside one long operation .* “a” was loaded again, at step 33\.$/,
     );
+  });
+
+  it('an appended op that runs long shows Cancel, and cancelled leaves the document without it', async () => {
+    const w = fakeWorker();
+    const store = createVizStore(w.client);
+    const s = () => store.getState();
+    await s().load({ preset: 'guest-fork' }, 'guest-fork', 10);
+    await s().append({ op: 'zap', page: 1 });
+    const adding = s().append({ op: 'hang' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(s().loading).toBeNull(); // no status flashes for work that answers at once
+    await vi.advanceTimersByTimeAsync(200);
+    expect(s().loading?.label).toBe('the new operation');
+    s().cancelLoad();
+    await vi.advanceTimersByTimeAsync(CANCEL_GRACE_MS + 10);
+    expect(await adding).toEqual([
+      { path: '(op)', message: 'cancelled: the operation was not added' },
+    ]);
+    const after = w.calls.slice(w.calls.findIndex((c) => c.fn === 'restart') + 1);
+    expect(after.filter((c) => c.fn === 'append').map((c) => c.arg)).toEqual([
+      { op: 'zap', page: 1 },
+    ]);
+    expect(s().loading).toBeNull();
+    expect(s().notice).toMatch(/^Cancelled the new operation: .* loaded again/);
   });
 
   it('a cancel the load answers in time leaves the worker alone', async () => {

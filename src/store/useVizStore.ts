@@ -114,6 +114,8 @@ export type VizStore = StoreApi<VizState>;
 
 /** How long a load may take to answer a cancel before its worker is ended and replaced. */
 export const CANCEL_GRACE_MS = 1000;
+/** How long an appended op or a comparison runs before its status (and Cancel) shows. */
+const BUSY_STATUS_MS = 250;
 
 /** What is loaded, as a fresh worker can be asked for it again: a restart puts it back. */
 interface Loaded {
@@ -247,6 +249,30 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
       } finally {
         restoring = false;
         if (token === loadToken) set({ loading: null });
+      }
+    };
+
+    /**
+     * Runs work that changes what is loaded (an appended op, a comparison) as a load: with its
+     * status and Cancel. Null when it was cancelled (the worker ended: recover puts back the rest).
+     */
+    const busy = async <T>(label: string, work: () => Promise<T>): Promise<T | null> => {
+      const token = ++loadToken;
+      // Most answer at once: the status shows only for work that takes a while (no flicker).
+      const shown = setTimeout(() => {
+        if (token === loadToken) set({ loading: { done: 0, total: 0, label }, notice: null });
+      }, BUSY_STATUS_MS);
+      try {
+        return await work();
+      } catch (e) {
+        if (e instanceof WorkerGone) return null;
+        throw e;
+      } finally {
+        clearTimeout(shown);
+        if (token === loadToken) {
+          loadToken++;
+          set({ loading: null });
+        }
       }
     };
 
@@ -430,7 +456,8 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
       },
 
       async append(op) {
-        const r = await client.run((a) => a.append(op));
+        const r = await busy('the new operation', () => client.run((a) => a.append(op)));
+        if (!r) return [{ path: '(op)', message: 'cancelled: the operation was not added' }];
         if (!r.ok) return r.problems;
         if (loaded) loaded = { ...loaded, appended: [...loaded.appended, op] };
         set({
@@ -443,10 +470,14 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
       },
 
       async startCompare(options) {
-        const info = await client.run((a) => a.loadCompare(options));
-        const series = await client.run((a) => a.series(true));
+        const label = `the comparison (${Object.values(options).join(', ')})`;
+        const got = await busy(label, async () => ({
+          info: await client.run((a) => a.loadCompare(options)),
+          series: await client.run((a) => a.series(true)),
+        }));
+        if (!got) return;
         if (loaded) loaded = { ...loaded, compare: options };
-        set({ compare: { info, snapshot: null, options, series } });
+        set({ compare: { ...got, snapshot: null, options } });
         request(target ?? get().position);
       },
 
