@@ -59,7 +59,10 @@ async function exportOnce(argv: string[], io: Io): Promise<void> {
   if (step > total) {
     throw new Failure(`--step ${step} is past the end: ${args.what} has steps 0 to ${total}`, 1);
   }
-  const snapshot = session.snapshot(step, { chain: { kind: 'focus' }, tree: args.view === 'tree' });
+  const snapshot = await session.snapshot(step, {
+    chain: { kind: 'focus' },
+    tree: args.view === 'tree',
+  });
   const svg = exportSvg(snapshot, args.view, readCss(), args.width);
   if (!args.out) return io.out(svg);
   try {

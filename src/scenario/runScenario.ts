@@ -49,8 +49,9 @@ export function scenarioOptions(s: Scenario): Partial<KernelOptions> {
 export function buildWorld(s: Scenario): MmuWorld {
   const world = new MmuWorld(s.vm, scenarioOptions(s));
   // A replayed trace's ops are kernel events: the world replays them through a trace replay.
-  if ((s.ops[0] as MmuOp | undefined)?.op === 'kernel_event')
-    installTraceReplay(world, (s as Scenario & TraceScenarioExtras).spteLayout);
+  const extras = s as Scenario & Partial<TraceScenarioExtras>;
+  if (extras.spteLayout !== undefined || (s.ops[0] as MmuOp | undefined)?.op === 'kernel_event')
+    installTraceReplay(world, extras.spteLayout);
   return world;
 }
 

@@ -49,7 +49,8 @@ export interface VizState {
     options: CompareChange;
     series: TimelineSeries | null;
   } | null;
-  loading: { done: number; total: number; label: string } | null;
+  /** A load in progress: ops replayed (or a trace's bytes read) of all (0: not known). */
+  loading: { done: number; total: number; label: string; unit?: 'operations' | 'bytes' } | null;
   /** The Eras view: the scenario under the four rmap list eras at the position (null until replayed). */
   eras: ErasSnapshot | null;
   /** The worker's replay of the four eras, while it runs (or why it failed). */
@@ -195,8 +196,8 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
     const progress = (token: number, label: string) =>
       // Comlink proxies the callback: progress arrives as the worker replays (and may land
       // after the load itself has answered: then it is dropped).
-      proxy((done: number, total: number) => {
-        if (token === loadToken && get().loading) set({ loading: { done, total, label } });
+      proxy((done: number, total: number, unit?: 'operations' | 'bytes') => {
+        if (token === loadToken && get().loading) set({ loading: { done, total, label, unit } });
       });
 
     /** Nothing is loaded any more: what the page shows when even the old work could not come back. */

@@ -5,17 +5,26 @@
  */
 import type { TraceParser, TraceSummary } from './traceParser';
 
+export interface StreamHooks {
+  /** Sees the bytes (gunzipped) before they are decoded: for indexing lines by byte offset. */
+  onBytes?: (chunk: Uint8Array) => void;
+  /** Runs after each chunk is parsed: may wait (to let messages in) or throw (to stop). */
+  afterChunk?: () => void | Promise<void>;
+}
+
 /** Reads the stream to its end, gunzipping it when it starts with the gzip magic (1f 8b). */
 export async function parseWebStream(
   stream: ReadableStream<Uint8Array>,
   parser: Pick<TraceParser, 'push' | 'end'>,
+  hooks: StreamHooks = {},
 ): Promise<TraceSummary> {
-  const reader = (await textOf(stream)).getReader();
+  const reader = (await textOf(stream, hooks.onBytes)).getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       parser.push(value);
+      await hooks.afterChunk?.();
     }
   } catch (e) {
     // Stop reading (and decompressing) what is left of a file that did not parse.
@@ -26,7 +35,10 @@ export async function parseWebStream(
 }
 
 /** The stream's text: gunzipped when it starts with the gzip magic (1f 8b), then decoded. */
-async function textOf(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<string>> {
+async function textOf(
+  stream: ReadableStream<Uint8Array>,
+  onBytes?: (chunk: Uint8Array) => void,
+): Promise<ReadableStream<string>> {
   const bytes = await sniffGzip(stream);
   // The DOM types give both transforms a BufferSource writable side; a Uint8Array is one.
   const raw = bytes.gzip
@@ -34,7 +46,17 @@ async function textOf(stream: ReadableStream<Uint8Array>): Promise<ReadableStrea
         new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>,
       )
     : bytes.stream;
-  return raw.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>);
+  const seen = onBytes
+    ? raw.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, out) {
+            onBytes(chunk);
+            out.enqueue(chunk);
+          },
+        }),
+      )
+    : raw;
+  return seen.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>);
 }
 
 /** Looks at the first chunk, then hands back a stream that still starts with it. */

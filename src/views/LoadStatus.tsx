@@ -18,12 +18,11 @@ export function LoadStatus() {
         <span>Loading {loading.label}…</span>
         <progress
           max={Math.max(1, loading.total)}
-          value={loading.done}
+          // No total known (a gzip trace): an indeterminate bar, not a full one.
+          value={loading.total ? loading.done : undefined}
           aria-label="Loading progress"
         />
-        <span className="muted">
-          {loading.total ? `${loading.done} / ${loading.total} operations` : ''}
-        </span>
+        <span className="muted">{progressText(loading)}</span>
         <button type="button" onClick={cancelLoad}>
           Cancel
         </button>
@@ -69,4 +68,15 @@ export function LoadStatus() {
       </button>
     </div>
   );
+}
+
+/** "1,200 / 3,400 operations", "312 / 1,024 MiB read", "312 MiB read" (a gzip trace's size is not its text's). */
+function progressText(l: { done: number; total: number; unit?: string }): string {
+  if (l.unit === 'bytes') {
+    const mib = (n: number) => Math.round(n / 2 ** 20).toLocaleString('en');
+    return l.total ? `${mib(l.done)} / ${mib(l.total)} MiB read` : `${mib(l.done)} MiB read`;
+  }
+  return l.total
+    ? `${l.done.toLocaleString('en')} / ${l.total.toLocaleString('en')} operations`
+    : '';
 }

@@ -72,7 +72,7 @@ export function eraPane(run: EraRun, q: number): EraPane {
       st.op >= 0 && cost
         ? {
             index: st.op,
-            kind: run.timeline.ops[st.op]!.op,
+            kind: run.timeline.ops.at(st.op)!.op,
             label: run.timeline.opLabel(st.op),
             cacheLines: cost.cacheLines,
             descsVisited: cost.descsVisited,

@@ -31,7 +31,7 @@ const AFTER = { fork1000: 1, count: 2, exits: 3, refork: 4, add1001: 5, add1002:
 
 let main: Timeline;
 let set: EraSet;
-const at = (afterOps: number): ErasSnapshot => set.snapshot(main.opStart[afterOps]!);
+const at = (afterOps: number): ErasSnapshot => set.snapshot(main.opStart(afterOps));
 const pane = (s: ErasSnapshot, era: PteListVariantName): EraPane =>
   s.panes.find((p) => p.era === era)!;
 
@@ -170,7 +170,7 @@ describe('the four eras of the rmap-fifteen-years preset', () => {
     ]);
     // Refilling the holes: add before v6.4 returns what it walked, far below the list's length.
     const refork = set.runs.map(({ pass: { log }, timeline }) => {
-      const first = log.lastAt(timeline.opStart[AFTER.exits]!) + 1;
+      const first = log.lastAt(timeline.opStart(AFTER.exits)) + 1;
       return [log.entries[first], log.ret[first]];
     });
     expect(refork).toEqual([
@@ -184,10 +184,10 @@ describe('the four eras of the rmap-fifteen-years preset', () => {
   it('steps with the main timeline: op boundaries exactly, inside an op by its share', () => {
     for (const r of set.runs) {
       for (let op = 0; op <= main.ops.length; op++)
-        expect(mapPosition(main, r.timeline, main.opStart[op]!)).toBe(r.timeline.opStart[op]);
-      const mid = (main.opStart[0]! + main.opStart[1]!) / 2;
+        expect(mapPosition(main, r.timeline, main.opStart(op))).toBe(r.timeline.opStart(op));
+      const mid = (main.opStart(0) + main.opStart(1)) / 2;
       const q = mapPosition(main, r.timeline, mid);
-      expect(Math.abs(q - r.timeline.opStart[1]! / 2)).toBeLessThanOrEqual(1);
+      expect(Math.abs(q - r.timeline.opStart(1) / 2)).toBeLessThanOrEqual(1);
     }
     const s = at(0);
     for (const p of s.panes) {

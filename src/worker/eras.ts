@@ -55,6 +55,9 @@ export function eraScenario(main: Timeline, era: PteListVariantName): Scenario {
   return main.scenarioAs({ rmap: era, addReturnLegacy: null });
 }
 
+/** The longest timeline the Eras view replays: four more timelines of it must fit beside it. */
+export const ERAS_MAX_OPS = 1_000_000;
+
 export class EraSet {
   private constructor(
     readonly source: Timeline,
@@ -64,6 +67,10 @@ export class EraSet {
 
   /** Replays `main`'s scenario under every era: progress counts ops over the eight passes. */
   static async load(main: Timeline, hooks: LoadHooks = {}): Promise<EraSet> {
+    if (main.ops.length > ERAS_MAX_OPS)
+      throw new Error(
+        `the Eras view replays the timeline once per era, four times: it takes up to ${ERAS_MAX_OPS.toLocaleString('en')} operations, and this one has ${main.ops.length.toLocaleString('en')}`,
+      );
     const t0 = performance.now();
     const n = Math.max(1, main.ops.length);
     const runs: EraRun[] = [];
@@ -79,7 +86,7 @@ export class EraSet {
       const pass = new EraPass(world, world.vm.opts.rmapRecycleThreshold);
       let chunk = performance.now();
       for (let i = 0; i < timeline.ops.length; i++) {
-        pass.apply(timeline.ops[i]!);
+        pass.apply(timeline.ops.at(i)!);
         if (performance.now() - chunk > 16) {
           at(1, i + 1);
           await new Promise((r) => setTimeout(r, 0)); // let cancel and snapshots in
@@ -103,7 +110,8 @@ export class EraSet {
     for (const run of this.runs) {
       for (; run.opsSeen < ops.length; run.opsSeen++) {
         if (run.timeline.error || run.pass.error) continue;
-        if (run.timeline.append(ops[run.opsSeen]!)) run.pass.apply(ops[run.opsSeen]!);
+        const op = ops.at(run.opsSeen)!;
+        if (run.timeline.append(op)) run.pass.apply(op);
       }
     }
   }
@@ -137,7 +145,7 @@ export function mapPosition(main: Timeline, other: Timeline, position: number): 
   const op = main.opAt(position);
   if (op < 0 || other.ops.length === 0) return 0;
   if (op >= other.ops.length) return other.total;
-  const steps = Math.max(1, main.opStart[op + 1]! - main.opStart[op]!);
-  const share = (position - main.opStart[op]!) / steps;
-  return other.opStart[op]! + Math.round(share * (other.opStart[op + 1]! - other.opStart[op]!));
+  const steps = Math.max(1, main.opStart(op + 1) - main.opStart(op));
+  const share = (position - main.opStart(op)) / steps;
+  return other.opStart(op) + Math.round(share * (other.opStart(op + 1) - other.opStart(op)));
 }

@@ -23,12 +23,12 @@ const api = {
       ? transfer(s, [s.descriptors.buffer, s.bytes.buffer, s.flushes.buffer, s.pages.buffer])
       : null;
   },
-  snapshot: (position: number, opts: SnapshotOptions) => {
-    const s = session.snapshot(position, opts);
+  snapshot: async (position: number, opts: SnapshotOptions) => {
+    const s = await session.snapshot(position, opts);
     return transfer(s, [s.tree.entries.buffer]);
   },
-  compareSnapshot: (position: number, opts: SnapshotOptions) => {
-    const s = session.compareSnapshot(position, opts);
+  compareSnapshot: async (position: number, opts: SnapshotOptions) => {
+    const s = await session.compareSnapshot(position, opts);
     return s ? transfer(s, [s.tree.entries.buffer]) : null;
   },
   loadCompare: async (options: CompareChange) => {

@@ -196,24 +196,24 @@ export class MmuSession {
     this.cancelRequested = true;
   }
 
-  snapshot(position: number, opts: SnapshotOptions): Snapshot {
+  async snapshot(position: number, opts: SnapshotOptions): Promise<Snapshot> {
     const t = this.need();
-    return buildSnapshot(t, t.at(position), position, opts);
+    return withSourceLine(t, buildSnapshot(t, t.at(position), position, opts));
   }
 
   /** The compare timeline at the point matching `position` of the main one: same op, same share of it. */
-  compareSnapshot(position: number, opts: SnapshotOptions): Snapshot | null {
+  async compareSnapshot(position: number, opts: SnapshotOptions): Promise<Snapshot | null> {
     const t = this.need();
     const c = this.compare;
     if (!c) return null;
     const op = t.opAt(position);
     let p = 0;
     if (op >= 0) {
-      const share = (position - t.opStart[op]!) / Math.max(1, t.opStart[op + 1]! - t.opStart[op]!);
+      const share = (position - t.opStart(op)) / Math.max(1, t.opStart(op + 1) - t.opStart(op));
       const i = Math.min(op, c.ops.length - 1);
-      p = c.opStart[i]! + Math.round(share * (c.opStart[i + 1]! - c.opStart[i]!));
+      p = c.opStart(i) + Math.round(share * (c.opStart(i + 1) - c.opStart(i)));
     }
-    return buildSnapshot(c, c.at(p), p, opts);
+    return withSourceLine(c, buildSnapshot(c, c.at(p), p, opts));
   }
 
   /**
@@ -242,6 +242,16 @@ export class MmuSession {
     op: unknown,
   ): { ok: true; info: TimelineInfo } | { ok: false; problems: ScenarioProblem[] } {
     const t = this.need();
+    if (t.traceInput)
+      return {
+        ok: false,
+        problems: [
+          {
+            path: '(op)',
+            message: 'a replayed trace is the kernel’s record: it takes no composed operations',
+          },
+        ],
+      };
     const r = scenarioOp.safeParse(op);
     if (!r.success)
       return {
@@ -271,6 +281,7 @@ export class MmuSession {
   /** The scenario as it stands (the loaded ops plus appended ones), as JSON text. */
   scenarioText(): string {
     const t = this.need();
+    if (t.traceInput) throw new Error('a replayed trace is not a scenario document');
     return JSON.stringify(
       { ...t.scenario, ops: t.scenario.ops.slice(0, t.ops.length).concat(appended(t)) },
       null,
@@ -284,9 +295,21 @@ export class MmuSession {
   }
 }
 
+/** The step's trace line, read from the trace (from disk, for a plain file) when it is shown. */
+async function withSourceLine(t: Timeline, s: Snapshot): Promise<Snapshot> {
+  const lines = t.traceInput?.lines;
+  const source = s.step.source;
+  if (!source || !lines) return s;
+  const op = t.opAt(s.step.position);
+  return {
+    ...s,
+    step: { ...s.step, source: { ...source, text: await lines.text(op, source.line) } },
+  };
+}
+
 /** Ops appended after loading are in the timeline, not yet in its scenario. */
 function appended(t: Timeline): Scenario['ops'] {
-  return t.ops.slice(t.scenario.ops.length) as Scenario['ops'];
+  return (t.ops as MmuOp[]).slice(t.scenario.ops.length) as Scenario['ops'];
 }
 
 /** A source's scenario, run as `source.kernel` when it names one. */

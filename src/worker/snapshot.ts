@@ -86,12 +86,13 @@ function stepView(t: Timeline, st: PositionState, position: number): StepView {
     focus: {},
     cost: d ? { ...d.result.cost, ...d.result.rmap } : {},
   };
-  const op = st.op >= 0 ? t.ops[st.op] : undefined;
+  const op = st.op >= 0 ? t.ops.at(st.op)! : undefined;
   if (op?.op === 'kernel_event')
-    base.source = { line: op.ev.line, text: t.sourceText?.[st.op] ?? '' };
+    // The line's text is read from the trace by the session (it may be on disk): mmuSession.ts.
+    base.source = { line: op.ev.line, text: '' };
   if (!d) return base;
   const tail = st.world.vm.opts.rmap === 'tail_count';
-  const start = t.opStart[st.op]!;
+  const start = t.opStart(st.op);
   base.steps = d.steps.map((s, k) => ({
     position: start + d.firstStep + k + 1,
     caption: mmuCaption(s, namerFor(st.world, s), tail),

@@ -26,12 +26,12 @@ describe('Timeline', () => {
   it('counts every micro-step and finds the op of any position', async () => {
     const t = await Timeline.load(small, 'small');
     expect(t.ops).toHaveLength(3);
-    expect(t.opStart[0]).toBe(0);
-    expect(t.total).toBe(t.opStart[3]);
+    expect(t.opStart(0)).toBe(0);
+    expect(t.total).toBe(t.opStart(3));
     expect(t.opAt(0)).toBe(-1);
     expect(t.opAt(1)).toBe(0);
-    expect(t.opAt(t.opStart[1]!)).toBe(0);
-    expect(t.opAt(t.opStart[1]! + 1)).toBe(1);
+    expect(t.opAt(t.opStart(1))).toBe(0);
+    expect(t.opAt(t.opStart(1) + 1)).toBe(1);
     expect(t.opAt(t.total)).toBe(2);
   });
 
@@ -39,14 +39,14 @@ describe('Timeline', () => {
     const t = await Timeline.load(small, 'small');
     const entries = (p: number) => rmapReport(t.at(p).world.vm).entries;
     expect(entries(0)).toBe(0);
-    expect(entries(t.opStart[1]!)).toBe(1);
+    expect(entries(t.opStart(1))).toBe(1);
     expect(entries(t.total)).toBe(1);
     // Walk every position forward, then backward: the same figures.
     const fwd = Array.from({ length: t.total + 1 }, (_, p) => entries(p));
     const back = Array.from({ length: t.total + 1 }, (_, p) => entries(t.total - p)).reverse();
     expect(back).toEqual(fwd);
     // Inside op 0 the rmap entry appears at one step and stays.
-    const inside = fwd.slice(0, t.opStart[1]! + 1);
+    const inside = fwd.slice(0, t.opStart(1) + 1);
     expect(inside.indexOf(1)).toBeGreaterThan(0);
   });
 
@@ -58,6 +58,35 @@ describe('Timeline', () => {
     expect(t.append({ op: 'fault', kind: 'tdp', gfn: 3 })).toBe(true);
     expect(t.total).toBeGreaterThan(total);
     expect(rmapReport(t.at(t.total).world.vm).entries).toBe(2);
+  });
+});
+
+describe('Timeline checkpoints', () => {
+  it('stay within their budget: thinned, they still give every position the same state', async () => {
+    const doc = presetByName('rmap-tail-count-30')!.scenario;
+    const full = await Timeline.load(scenario(doc), 'full');
+    const { checkpointBudget, checkpointEveryMs } = Timeline;
+    // A checkpoint before every op, and a budget of about three.
+    Timeline.checkpointEveryMs = 0;
+    Timeline.checkpointBudget = 3 * (96 << 10);
+    try {
+      const thin = await Timeline.load(scenario(doc), 'thin');
+      expect(thin.ops.length).toBeGreaterThan(20);
+      expect(thin.heldBytes.count).toBeLessThan(thin.ops.length / 4);
+      expect(thin.heldBytes.checkpoints).toBeLessThanOrEqual(Timeline.checkpointBudget);
+      expect(thin.total).toBe(full.total);
+      for (const p of [0, 1, full.opStart(3), full.total >> 1, full.total - 1, full.total]) {
+        const a = full.at(p).world.vm;
+        const b = thin.at(p).world.vm;
+        expect([b.nUsedMmuPages, b.lists.liveDescs, b.stats.tlbFlushes]).toEqual([
+          a.nUsedMmuPages,
+          a.lists.liveDescs,
+          a.stats.tlbFlushes,
+        ]);
+      }
+    } finally {
+      Object.assign(Timeline, { checkpointBudget, checkpointEveryMs });
+    }
   });
 });
 
@@ -75,8 +104,8 @@ describe('MmuSession', () => {
     await s.load({ preset: 'guest-fork' });
     await s.loadCompare({ rmap: 'spte_count' });
     const end = s.timeline!.total;
-    const a = s.snapshot(end, { chain: { kind: 'gfn', gfn: 0x400 }, tree: false });
-    const b = s.compareSnapshot(end, { chain: { kind: 'gfn', gfn: 0x400 }, tree: false })!;
+    const a = await s.snapshot(end, { chain: { kind: 'gfn', gfn: 0x400 }, tree: false });
+    const b = (await s.compareSnapshot(end, { chain: { kind: 'gfn', gfn: 0x400 }, tree: false }))!;
     expect(a.stats.rmap.descriptors).toBe(36);
     expect(b.stats.rmap.descriptors).toBe(72);
     expect(a.stats.rmap.entries).toBe(500);

@@ -14,10 +14,18 @@ import type { KernelOptions } from '../model/kernelOptions';
 import type { KernelVersion } from '../model/kernelVersions';
 import type { Scenario } from '../scenario/schema';
 import type { TraceInput } from './traceSession';
+import { f64, Growable, u32 } from '../lib/growable';
+import type { OpList } from './opList';
 import type { TimelineInfo, TimelineSeries, TraceInfo } from './viewTypes';
 
-/** Replay time between checkpoints. */
+/** Replay time between checkpoints, to begin with. */
 const CHECKPOINT_MS = 25;
+/**
+ * What the checkpoints may hold (by the worlds' estimated size). Past it every other one goes
+ * and they are taken half as often: a million-op trace keeps a bounded set, and a seek replays
+ * at most twice as far.
+ */
+export const CHECKPOINT_BYTES = 256 << 20;
 /** Ops with more micro-steps than this keep only a window of them around the current one. */
 export const FULL_STEP_LIST = 20_000;
 const STEP_WINDOW = 400;
@@ -28,9 +36,11 @@ export class Cancelled extends Error {
   }
 }
 
+export type ProgressUnit = 'operations' | 'bytes';
+
 export interface LoadHooks {
-  /** Called now and then with ops done / ops in all. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called now and then with ops done / ops in all (or bytes read / the file's size; 0: unknown). */
+  onProgress?: (done: number, total: number, unit?: ProgressUnit) => void;
   /** Checked between chunks; true stops the load with Cancelled. */
   cancelled?: () => boolean;
 }
@@ -55,50 +65,65 @@ export interface PositionState {
 }
 
 export class Timeline {
-  readonly ops: MmuOp[] = [];
-  readonly opStart: number[] = [0];
-  readonly series = {
-    descriptors: [] as number[],
-    bytes: [] as number[],
-    flushes: [] as number[],
-    pages: [] as number[],
+  /** CHECKPOINT_BYTES and CHECKPOINT_MS; tests lower them. */
+  static checkpointBudget = CHECKPOINT_BYTES;
+  static checkpointEveryMs = CHECKPOINT_MS;
+  readonly ops: OpList;
+  /** opStart[i]: the position before op i; typed, as a trace has millions of ops. */
+  private readonly starts = new Growable(f64);
+  private readonly series = {
+    descriptors: new Growable(u32),
+    bytes: new Growable(f64),
+    flushes: new Growable(u32),
+    pages: new Growable(u32),
   };
   error: { index: number; message: string } | null = null;
-  /** For a replayed trace: each op's trace line, what the replay found, the VMM's markers. */
-  sourceText: string[] | null = null;
+  /** For a replayed trace: what the replay found, the VMM's markers. */
   trace: TraceInfo | null = null;
   /** The parsed trace behind it, to replay it again as another kernel. */
   traceInput: TraceInput | null = null;
   markers: { position: number; label: string }[] = [];
-  private checkpoints: { op: number; world: MmuWorld }[] = [];
+  private checkpoints: { op: number; world: MmuWorld; bytes: number }[] = [];
+  private checkpointMs = Timeline.checkpointEveryMs;
+  private checkpointBytes = 0;
   /** The world after the last op: where appended ops run. */
   private end: MmuWorld;
   /** The op last looked into: the world before it, and its detail. */
   private cur: { op: number; before: MmuWorld; detail: OpDetail; after: MmuWorld } | null = null;
   private sinceCheckpoint = 0;
 
-  private constructor(
+  /** `ops` is where appended ops go: empty (an array, or a trace's store seen from its start). */
+  constructor(
     readonly name: string,
     readonly scenario: Scenario,
+    ops: OpList = [],
   ) {
+    this.ops = ops;
+    this.starts.push(0);
     this.end = buildWorld(scenario);
-    this.checkpoints.push({ op: 0, world: this.end.clone() });
+    this.checkpoints.push({ op: 0, world: this.end.clone(), bytes: 0 });
   }
 
-  static async load(scenario: Scenario, name: string, hooks: LoadHooks = {}): Promise<Timeline> {
-    const t = new Timeline(name, scenario);
-    let chunkStart = performance.now();
-    for (let i = 0; i < scenario.ops.length; i++) {
-      if (!t.append(scenario.ops[i] as MmuOp)) break;
-      if (performance.now() - chunkStart > 16) {
-        hooks.onProgress?.(i + 1, scenario.ops.length);
-        await new Promise((r) => setTimeout(r, 0)); // let cancel and other messages in
-        if (hooks.cancelled?.()) throw new Cancelled();
-        chunkStart = performance.now();
-      }
+  /** Replays `ops` (the scenario's own unless given: a trace's packed events) into a new timeline. */
+  static async load(
+    scenario: Scenario,
+    name: string,
+    hooks: LoadHooks = {},
+    ops: OpList = scenario.ops as MmuOp[],
+  ): Promise<Timeline> {
+    const t = new Timeline(name, scenario, ops.slice(0, 0));
+    const pace = new Pace(hooks);
+    for (let i = 0; i < ops.length; i++) {
+      if (!t.append(ops.at(i)!)) break;
+      await pace.tick(i + 1, ops.length);
     }
-    hooks.onProgress?.(scenario.ops.length, scenario.ops.length);
+    hooks.onProgress?.(ops.length, ops.length);
     return t;
+  }
+
+  /** opStart[i] for i in 0..ops: the position before op i (after op i - 1). */
+  opStart(i: number): number {
+    return this.starts.get(i);
   }
 
   /** Its ops (appended ones too) as a scenario, under another kernel and/or options. */
@@ -108,7 +133,7 @@ export class Timeline {
       ...this.scenario,
       kernel: kernel ?? this.scenario.kernel,
       options: { ...this.scenario.options, ...options },
-      ops: this.ops.slice() as Scenario['ops'],
+      ops: this.ops.slice(0) as unknown as Scenario['ops'],
     };
   }
 
@@ -118,7 +143,7 @@ export class Timeline {
   }
 
   get total(): number {
-    return this.opStart[this.opStart.length - 1]!;
+    return this.starts.get(this.starts.length - 1);
   }
 
   /** Runs `op` after the last one. False (and nothing changes) when the kernel would refuse it. */
@@ -126,7 +151,7 @@ export class Timeline {
     const i = this.ops.length;
     const counter = new MmuRecorder({ keep: false });
     const t0 = performance.now();
-    const before = this.sinceCheckpoint >= CHECKPOINT_MS ? this.end.clone() : null;
+    const before = this.sinceCheckpoint >= this.checkpointMs ? this.end.clone() : null;
     try {
       applyMmuOp(this.end, op, { recorder: counter });
     } catch (e) {
@@ -135,13 +160,16 @@ export class Timeline {
       return false;
     }
     if (before) {
-      this.checkpoints.push({ op: i, world: before });
+      const bytes = worldBytes(before);
+      this.checkpoints.push({ op: i, world: before, bytes });
+      this.checkpointBytes += bytes;
+      if (this.checkpointBytes > Timeline.checkpointBudget) this.thinCheckpoints();
       this.sinceCheckpoint = 0;
     }
     this.sinceCheckpoint += performance.now() - t0;
     this.error = null;
     this.ops.push(op);
-    this.opStart.push(this.total + counter.count);
+    this.starts.push(this.total + counter.count);
     const vm = this.end.vm;
     this.series.descriptors.push(vm.lists.liveDescs);
     this.series.pages.push(vm.nUsedMmuPages + vm.tdpMmuPages);
@@ -163,7 +191,7 @@ export class Timeline {
       name: this.name,
       ops: this.ops.length,
       total: this.total,
-      opStart: Float64Array.from(this.opStart),
+      opStart: this.starts.copy(),
       kernel: this.scenario.kernel ?? 'current',
       options: this.end.vm.opts,
       markers: this.markers,
@@ -174,17 +202,35 @@ export class Timeline {
 
   /** Short label of op i, e.g. "fault nested gfn 0x40000". */
   opLabel(i: number): string {
-    return opLabel(this.ops[i]!, this.end.trace);
+    return opLabel(this.ops.at(i)!, this.end.trace);
   }
 
   seriesArrays(): TimelineSeries {
-    const f = (a: number[]) => Float64Array.from(a);
+    const s = this.series;
     return {
-      descriptors: f(this.series.descriptors),
-      bytes: f(this.series.bytes),
-      flushes: f(this.series.flushes),
-      pages: f(this.series.pages),
+      descriptors: s.descriptors.copy(),
+      bytes: s.bytes.copy(),
+      flushes: s.flushes.copy(),
+      pages: s.pages.copy(),
     };
+  }
+
+  /** Bytes of its per-op arrays and its checkpoints (as estimated): for the benches. */
+  get heldBytes(): { arrays: number; checkpoints: number; count: number } {
+    const s = this.series;
+    const arrays = [this.starts, s.descriptors, s.bytes, s.flushes, s.pages];
+    return {
+      arrays: arrays.reduce((n, a) => n + a.bytes, 0),
+      checkpoints: this.checkpointBytes,
+      count: this.checkpoints.length,
+    };
+  }
+
+  /** Keeps the first checkpoint and every other one after it; the next come half as often. */
+  private thinCheckpoints(): void {
+    this.checkpoints = this.checkpoints.filter((_, k) => k % 2 === 0);
+    this.checkpointBytes = this.checkpoints.reduce((n, c) => n + c.bytes, 0);
+    this.checkpointMs *= 2;
   }
 
   /** The op that position `p` belongs to: -1 for 0, else i with opStart[i] < p <= opStart[i + 1]. */
@@ -194,7 +240,7 @@ export class Timeline {
     let hi = this.ops.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.opStart[mid]! < p) lo = mid;
+      if (this.starts.get(mid) < p) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -213,8 +259,8 @@ export class Timeline {
         detail: null,
       };
     const cur = this.enter(op);
-    const stepsInOp = this.opStart[op + 1]! - this.opStart[op]!;
-    const j = pos - this.opStart[op]!;
+    const stepsInOp = this.starts.get(op + 1) - this.starts.get(op);
+    const j = pos - this.starts.get(op);
     if (j === stepsInOp)
       return {
         world: cur.after.clone(),
@@ -225,7 +271,7 @@ export class Timeline {
       };
     const world = cur.before.clone();
     try {
-      applyMmuOp(world, this.ops[op]!, {
+      applyMmuOp(world, this.ops.at(op)!, {
         recorder: new MmuRecorder({ keep: false, stopAfter: j }),
       });
     } catch (e) {
@@ -239,16 +285,16 @@ export class Timeline {
     if (this.cur?.op === i) return this.cur;
     const before = this.worldBefore(i);
     const after = before.clone();
-    const steps = this.opStart[i + 1]! - this.opStart[i]!;
+    const steps = this.starts.get(i + 1) - this.starts.get(i);
     const rec = new MmuRecorder(steps <= FULL_STEP_LIST ? {} : { keep: false });
-    const result = applyMmuOp(after, this.ops[i]!, { recorder: rec });
+    const result = applyMmuOp(after, this.ops.at(i)!, { recorder: rec });
     this.cur = { op: i, before, after, detail: { op: i, steps: rec.steps, firstStep: 0, result } };
     return this.cur;
   }
 
   /** For a long op, the steps around j, recorded on a copy (the full list would not fit). */
   private windowed(detail: OpDetail, j: number): OpDetail {
-    const steps = this.opStart[detail.op + 1]! - this.opStart[detail.op]!;
+    const steps = this.starts.get(detail.op + 1) - this.starts.get(detail.op);
     if (steps <= FULL_STEP_LIST) return detail;
     const from = Math.max(0, j - STEP_WINDOW / 2);
     const rec = new MmuRecorder({
@@ -256,7 +302,7 @@ export class Timeline {
       stopAfter: Math.min(steps, from + STEP_WINDOW),
     });
     try {
-      applyMmuOp(this.cur!.before.clone(), this.ops[detail.op]!, { recorder: rec });
+      applyMmuOp(this.cur!.before.clone(), this.ops.at(detail.op)!, { recorder: rec });
     } catch (e) {
       if (!(e instanceof Paused)) throw e;
     }
@@ -268,7 +314,34 @@ export class Timeline {
     let c = this.checkpoints[0]!;
     for (const cp of this.checkpoints) if (cp.op <= i) c = cp;
     const w = c.world.clone();
-    for (let k = c.op; k < i; k++) applyMmuOp(w, this.ops[k]!);
+    for (let k = c.op; k < i; k++) applyMmuOp(w, this.ops.at(k)!);
     return w;
   }
+}
+
+/** Lets messages in (a cancel, progress) every 16 ms of a long replay. */
+export class Pace {
+  private since = performance.now();
+
+  constructor(
+    private readonly hooks: LoadHooks,
+    private readonly unit: ProgressUnit = 'operations',
+  ) {}
+
+  async tick(done: number, total: number): Promise<void> {
+    if (performance.now() - this.since <= 16) return;
+    this.hooks.onProgress?.(done, total, this.unit);
+    await new Promise((r) => setTimeout(r, 0));
+    if (this.hooks.cancelled?.()) throw new Cancelled();
+    this.since = performance.now();
+  }
+}
+
+/**
+ * A world copy's size, roughly: each page's entries (10 bytes each, SptStore) and header, each
+ * descriptor, and what every world has. Only the checkpoint budget uses it.
+ */
+function worldBytes(w: MmuWorld): number {
+  const vm = w.vm;
+  return (vm.nUsedMmuPages + vm.tdpMmuPages) * 5632 + vm.lists.liveDescs * 160 + (64 << 10);
 }

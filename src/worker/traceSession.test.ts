@@ -33,7 +33,7 @@ describe('opening a trace in the worker', () => {
     expect(info.trace!.kernelStats.lines[0]).toMatchObject({ line: 14, scope: 'vm', bad: [] });
     const [used] = info.trace!.usedPages;
     expect(used).toMatchObject({ line: 13338, kernel: 8, model: 8 });
-    const snap = s.snapshot(used!.position, { chain: { kind: 'focus' }, tree: false });
+    const snap = await s.snapshot(used!.position, { chain: { kind: 'focus' }, tree: false });
     expect(snap.step.source).toEqual({
       line: 13338,
       text: expect.stringContaining(
@@ -45,7 +45,10 @@ describe('opening a trace in the worker', () => {
     );
     // At the end of phase 2 the rmap of gfn 0x400 holds the 1000 aliases.
     const phase2 = info.markers.find((m) => m.label === 'realtrace: guest phase 2 done')!;
-    const chain = s.snapshot(phase2.position, { chain: { kind: 'gfn', gfn: 0x400 }, tree: true });
+    const chain = await s.snapshot(phase2.position, {
+      chain: { kind: 'gfn', gfn: 0x400 },
+      tree: true,
+    });
     expect(chain.chain.heads[0]!.entries).toBe(1000);
     expect(chain.tree.edges.some((e) => e.inferred)).toBe(true);
   });

@@ -180,10 +180,10 @@ export interface StatsSnapshot {
 
 /** Per op (after it), for charts over the timeline: each as long as TimelineInfo.ops. Sent once per timeline. */
 export interface TimelineSeries {
-  descriptors: Float64Array;
+  descriptors: Uint32Array;
   bytes: Float64Array;
-  flushes: Float64Array;
-  pages: Float64Array;
+  flushes: Uint32Array;
+  pages: Uint32Array;
 }
 
 /** One rmap head drawn by the chain view. */
