@@ -23,7 +23,7 @@ import {
   splitChildRole,
 } from '../../model/split';
 import { entryGfn, spteFlags, spteTarget } from '../../model/sptes';
-import { isPresent, pagesPerEntry, SPTE_HUGE } from '../../model/spte';
+import { isPresent, KVM_MAX_HUGEPAGE_LEVEL, pagesPerEntry, SPTE_HUGE } from '../../model/spte';
 import { hex } from '../../model/hex';
 import { sptePfn, type KernelEvent, type PrintedPage } from './kernelEvents';
 import { samePrinted } from './printedPages';
@@ -37,6 +37,9 @@ interface HugeSpte {
 /** The guest_mode huge SPTEs of the rmap of (gfn, level), in the kernel's walk order. */
 function nestedHugeSptes(x: Replay, gfn: number, level: number): HugeSpte[] {
   const { vm } = x;
+  // No rmap above KVM_MAX_HUGEPAGE_LEVEL: a root's "parent level" has none. (Asked for one, the
+  // model read a head past its rmaps, once a memslot covered gfn 0: a second VM in one trace.)
+  if (level > KVM_MAX_HUGEPAGE_LEVEL) return [];
   if (!vm.memslotOf(gfn) || gfn % pagesPerEntry(level) !== 0) return [];
   const head = vm.gfnToRmap(gfn, level);
   if (head < 0) return [];
