@@ -194,6 +194,24 @@ export function parseKernelFlag(v: string): KernelVersion {
   }
 }
 
+/**
+ * Each CPU's clock as the trace goes: a line before its CPU's last one is a `clock_back` event,
+ * said once, after which the CPU's clock is that line's (a joined second run says so once, not
+ * at each of its lines).
+ */
+class CpuClocks {
+  private readonly last = new Map<number, { ts: number; line: number }>();
+
+  constructor(private readonly emit: (e: KernelEvent) => void) {}
+
+  tick(line: number, cpu: number, ts: number): void {
+    const prev = this.last.get(cpu);
+    if (prev && ts < prev.ts)
+      this.emit({ ev: 'clock_back', line, cpu, ts, prevTs: prev.ts, prevLine: prev.line });
+    this.last.set(cpu, { ts, line });
+  }
+}
+
 /** The parser's handlers for an import: each event that changes the model goes to `onOp`. */
 export class TraceImport {
   readonly markers: { line: number; text: string; op: number }[] = [];
@@ -204,17 +222,21 @@ export class TraceImport {
 
   constructor(onOp: (e: KernelEvent, text?: string) => void, withText = false) {
     let text: string | undefined;
-    this.convert = new KernelEventsOf((e) => {
+    const emit = (e: KernelEvent) => {
       onOp(e, text);
       this.ops++;
-    });
+    };
+    this.convert = new KernelEventsOf(emit);
+    const clock = new CpuClocks(emit);
     this.handlers = {
       withText,
       onEvent: (e) => {
         text = e.text;
+        clock.tick(e.line, e.cpu, e.ts);
         this.convert.event(e);
       },
       onMarker: (m: TraceMarker) => {
+        clock.tick(m.line, m.cpu, m.ts);
         const stats = parseKvmStatsLine(m.text);
         if (stats) return this.convert.kvmStats(m.line, stats);
         this.markers.push({ line: m.line, text: m.text, op: this.ops });

@@ -97,6 +97,11 @@ export type KernelEvent =
       scope: 'vm' | 'vcpu0' | 'vcpus';
       values: { name: string; value: number }[];
     }
+  /**
+   * A line whose timestamp is before the previous line's on the same CPU: impossible within one
+   * run (each CPU's ring buffer is in time order), so a contradiction at its line.
+   */
+  | { ev: 'clock_back'; line: number; cpu: number; ts: number; prevTs: number; prevLine: number }
   /** `[LOST N EVENTS]`: what follows may miss events (null: the kernel did not say how many). */
   | { ev: 'gap'; line: number; lost: number | null };
 
@@ -140,5 +145,7 @@ export function kernelEventLabel(e: KernelEvent): string {
       return `kvm-stats ${e.scope}: ${e.values.length} values`;
     case 'gap':
       return e.lost === null ? 'lost events' : `lost ${e.lost} events`;
+    case 'clock_back':
+      return `CPU ${e.cpu}'s clock goes back`;
   }
 }

@@ -88,6 +88,11 @@ function apply(x: Replay, e: KernelEvent): string {
       return e.fixed ? fastPageFault(x, e.page, e.old, e.new) : 'fast_page_fault: spurious';
     case 'kvm_stats':
       return checkKvmStats(x, e);
+    case 'clock_back': {
+      const text = `timestamp ${seconds(e.ts)} on CPU ${e.cpu} is before line ${e.prevLine}'s ${seconds(e.prevTs)}: the events are out of order, or a second run (a new VM) starts here; open each run on its own`;
+      contradict(x, 'trace', text);
+      return text;
+    }
     case 'gap':
       x.r.lastGapLine = e.line;
       x.vm.rec?.push({
@@ -97,6 +102,11 @@ function apply(x: Replay, e: KernelEvent): string {
       });
       return `lost ${e.lost ?? 'some'} events`;
   }
+}
+
+/** A trace clock's seconds as printed: microseconds, or nanoseconds where it has them. */
+function seconds(ts: number): string {
+  return ts.toFixed(9).replace(/000$/, '');
 }
 
 /** The world's replayer of `kernel_event` ops: one trace's replay state. */
