@@ -1,6 +1,6 @@
 /**
  * Hostile inputs, generated: documents mutated from the presets, arbitrary text, link hashes,
- * compare options, op-composer input and trace lines. Whatever comes in, nothing throws past the
+ * compare options, op-composer input, an embedding page's postMessage payloads and trace lines. Whatever comes in, nothing throws past the
  * parsers, every refusal says where (a path or a line) and why, and a refused document leaves the
  * loaded scenario as it was.
  */
@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TraceParseError } from '../trace/traceErrors';
 import { TraceParser } from '../trace/traceParser';
+import { readParentMessage } from '../embed/messages';
 import { MmuSession } from '../worker/mmuSession';
 import { PRESETS } from './presets';
 import { parseCompareChange, parseScenario, scenarioOp } from './schema';
@@ -151,6 +152,46 @@ describe('hostile trace lines', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('hostile postMessage payloads from an embedding page', () => {
+  const valid = fc.constantFrom<Json>(
+    { type: 'kvm-mmu-viz:goto', step: 12 },
+    { type: 'kvm-mmu-viz:play' },
+    { type: 'kvm-mmu-viz:load', preset: 'guest-fork', step: 3 },
+    { type: 'kvm-mmu-viz:load', doc: PRESETS[0]!.scenario },
+  );
+  const payload = fc.oneof(
+    fc.tuple(valid, path, hostileValue).map(([m, p, v]) => mutate(m, p, v)),
+    fc.tuple(presetDoc, path, hostileValue).map(([d, p, v]) => ({
+      type: 'kvm-mmu-viz:load',
+      doc: mutate(d, p, v),
+    })),
+    fc.anything({ maxDepth: 3 }),
+  );
+
+  it('are one of the four commands or ignored; a loaded doc that is refused leaves the scenario', async () => {
+    const s = new MmuSession();
+    expect((await s.load({ preset: 'rmap-tail-count-30' })).ok).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(payload, async (data) => {
+        const m = readParentMessage(data);
+        if (m === null || m.type !== 'kvm-mmu-viz:load' || !m.doc) return;
+        const r = await s.load({ doc: m.doc });
+        if (r.ok) {
+          expect((await s.load({ preset: 'rmap-tail-count-30' })).ok).toBe(true);
+          return;
+        }
+        if ('problems' in r)
+          for (const p of r.problems) {
+            expect(p.path).toMatch(/\S/);
+            expect(p.message).toMatch(/\S/);
+          }
+        expect(s.timeline!.name).toBe('rmap-tail-count-30');
+      }),
+      { numRuns: 150 },
     );
   });
 });
