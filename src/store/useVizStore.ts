@@ -408,10 +408,10 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
         const p = target ?? get().position;
         const starts = info.opStart;
         // Op boundaries are the positions after each op: opStart[1..ops].
+        // Sorted, and millions long for a big trace: a binary search, not a scan (or a reversed copy).
+        const after = firstAbove(starts, p);
         const to =
-          delta > 0
-            ? (starts.find((s) => s > p) ?? info.total)
-            : ([...starts].reverse().find((s) => s < p) ?? 0);
+          delta > 0 ? (starts[after] ?? info.total) : (starts[firstAbove(starts, p - 1) - 1] ?? 0);
         request(to);
       },
 
@@ -532,6 +532,18 @@ export function useVizStore<T>(selector: (s: VizState) => T): T {
 /** The store itself: for actions, and for reading state in event handlers. */
 export function useVizApi(): VizStore {
   return useStoreApi();
+}
+
+/** The index of the first of the sorted `starts` above `p` (its length when none is). */
+function firstAbove(starts: ArrayLike<number>, p: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! > p) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The kernel a `{ loaded: true }` rerun asked for, to put on the source it reran. */
