@@ -60,6 +60,30 @@ describe('hostile inputs to the CLIs', () => {
     );
   }, 30_000);
 
+  it('import and trace:stats: two runs joined without the second header say where the clock goes back', () => {
+    const text = gunzipSync(readFileSync(TRACE)).toString('utf8');
+    const body = text
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
+    const joined = join(dir, 'two-runs-headless.txt');
+    writeFileSync(joined, text + body);
+    const second = text.split('\n').length;
+    const clock =
+      `timestamp 4.351857 on CPU 0 is before line ${second - 1}'s 4.455115: the events are out ` +
+      'of order, or a second run (a new VM) starts here; open each run on its own';
+    const r = run('importTrace.ts', joined);
+    expect(r.status).toBe(1);
+    expect(r.err).toBe('');
+    const said = r.out.split('\n').filter((l) => l.includes('CONTRADICTION'));
+    expect(said[0]).toBe(`  CONTRADICTION line ${second}: ${clock}`);
+    // The second VM's kvm-stats start again at 0: contradictions too, each with its line.
+    for (const l of said) expect(l).toMatch(/^ {2}CONTRADICTION line \d+: /);
+    const stats = run('traceStats.ts', joined);
+    expect(stats.status).toBe(0);
+    expect(stats.out).toContain(`clock going back (1):\n  line ${second}  ${clock}`);
+  }, 30_000);
+
   it('escapes control characters quoted from the input, so a trace cannot drive the terminal', () => {
     const evil = join(dir, 'evil.txt');
     writeFileSync(

@@ -16,7 +16,7 @@ import type { MmuWorld } from '../model/mmuOps';
 import { rmapReport } from '../model/accounting';
 import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE } from '../model/spte';
 import { spteFlags } from '../model/sptes';
-import { TraceReplay } from './replay/replayState';
+import { TraceReplay, type Contradiction } from './replay/replayState';
 import { traceStateOf } from './replay/replayKernelEvent';
 import { KernelEventsOf } from './kernelEventsOf';
 import { parseKvmStatsLine } from './kvmStatsLine';
@@ -199,16 +199,20 @@ export function parseKernelFlag(v: string): KernelVersion {
  * said once, after which the CPU's clock is that line's (a joined second run says so once, not
  * at each of its lines).
  */
-class CpuClocks {
-  private readonly last = new Map<number, { ts: number; line: number }>();
+export class CpuClocks {
+  /** By CPU number: two plain arrays, as this runs at every line (no object per line). */
+  private readonly ts: number[] = [];
+  private readonly line: number[] = [];
 
   constructor(private readonly emit: (e: KernelEvent) => void) {}
 
   tick(line: number, cpu: number, ts: number): void {
-    const prev = this.last.get(cpu);
-    if (prev && ts < prev.ts)
-      this.emit({ ev: 'clock_back', line, cpu, ts, prevTs: prev.ts, prevLine: prev.line });
-    this.last.set(cpu, { ts, line });
+    const prevTs = this.ts[cpu];
+    // Compared as parsed: equal stamps are fine (two events in one microsecond).
+    if (prevTs !== undefined && ts < prevTs)
+      this.emit({ ev: 'clock_back', line, cpu, ts, prevTs, prevLine: this.line[cpu]! });
+    this.ts[cpu] = ts;
+    this.line[cpu] = line;
   }
 }
 
@@ -236,6 +240,8 @@ export class TraceImport {
         this.convert.event(e);
       },
       onMarker: (m: TraceMarker) => {
+        // The ops a marker line gives (kvm_stats, clock_back) show that line, not the last event's.
+        text = m.lineText;
         clock.tick(m.line, m.cpu, m.ts);
         const stats = parseKvmStatsLine(m.text);
         if (stats) return this.convert.kvmStats(m.line, stats);
@@ -296,7 +302,7 @@ export interface ImportSummary {
     byKind: Record<string, number>;
     first: { line: number; kind: string; text: string }[];
   };
-  contradictions: { line: number; message: string }[];
+  contradictions: Contradiction[];
 }
 
 export function importSummary(

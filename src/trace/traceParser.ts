@@ -22,6 +22,8 @@ export interface TraceMarker {
   ts: number;
   cpu: number;
   text: string;
+  /** The whole line, when the handlers ask for `withText` (as events carry theirs). */
+  lineText?: string;
 }
 
 /** The ring buffer overwrote or dropped events here. */
@@ -247,7 +249,9 @@ export class TraceParser {
     this.others.set(counted, (this.others.get(counted) ?? 0) + 1);
     if (text >= 0) {
       this.markers++;
-      this.onMarker?.({ line: n, ts: h.ts, cpu: h.cpu, text: ownCopy(s.slice(text, end)) });
+      const m: TraceMarker = { line: n, ts: h.ts, cpu: h.cpu, text: ownCopy(s.slice(text, end)) };
+      if (this.withText) m.lineText = ownCopy(s.slice(start, end));
+      this.onMarker?.(m);
     }
   }
 

@@ -20,7 +20,7 @@ import {
   SPTE_EXEC,
 } from '../../model/spte';
 import { hex } from '../../model/hex';
-import { sptePfn, type KernelEvent, type Spte64 } from './kernelEvents';
+import { spteIsLarge, sptePfn, type KernelEvent, type Spte64 } from './kernelEvents';
 import {
   agree,
   contradict,
@@ -31,6 +31,7 @@ import {
   type Replay,
 } from './replayState';
 import { setSpteInFault } from './faultOutcome';
+import { u64Hex } from '../u64';
 import { flagsOfSpte, spteIsAccessTracked } from './spteBits';
 
 /** The page a frame belongs to, or the page the kernel must have written into when the frame is new. */
@@ -97,6 +98,16 @@ export function setSpte(x: Replay, e: Extract<KernelEvent, { ev: 'set_spte' }>):
         `${where} maps gfn ${hex(g)} in a direct page, the kernel wrote gfn ${hex(e.gfn)} there`,
       );
   }
+  // mmu_set_spte writes leaves only: above 4 KiB one has PS. Without it the model would hold a
+  // link to a frame that is no page, and trip over it at the next write or zap of this entry.
+  if (e.level > 1 && !spteIsLarge(e.spte)) {
+    contradict(
+      x,
+      'mmu_set_spte',
+      `level-${e.level} SPTE ${u64Hex(e.spte.hi, e.spte.lo)} without PS (bit 7): mmu_set_spte writes leaves, and a leaf above 4 KiB is huge`,
+    );
+    return `set_spte ${where}: not a leaf, not replayed`;
+  }
   const flags = flagsOfSpte(e.spte, e.level, e, x.r.spteLayout);
   const pfn = sptePfn(e.spte);
   if (sp.tdpMmuPage) {
@@ -138,7 +149,9 @@ export function fastPageFault(x: Replay, page: number, old: Spte64, now: Spte64)
       const f = spteFlags(vm, sp, i);
       if (!isPresent(f)) break;
       if (isLastSpte(f, sp.level)) {
-        if (spteTarget(vm, sp, i) !== pfn) break;
+        // A huge leaf here and a 4 KiB SPTE fixed (no PS): not the same SPTE, however the pfns
+        // agree. Rewritten with the 4 KiB SPTE's bits, the leaf would read as a link to no page.
+        if (spteTarget(vm, sp, i) !== pfn || (sp.level > 1 && !spteIsLarge(old))) break;
         const g = entryGfn(vm, sp, i);
         // The fix changes W/A/D only: execute stays as the model had it. Restoring an EPT
         // access-tracked SPTE (restore_acc_track_spte) brings its saved R/X back: read them.

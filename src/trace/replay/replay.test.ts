@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mmuCaption } from '../../model/mmuStepCaption';
 import { applyMmuOp, MmuWorld, type MmuOpResult } from '../../model/mmuOps';
 import type { KernelEvent } from './kernelEvents';
-import { SPTE_WRITABLE } from '../../model/spte';
+import { SPTE_HUGE, SPTE_WRITABLE } from '../../model/spte';
 import { installTraceReplay, traceStateOf } from './replayKernelEvent';
 import { TraceParser } from '../traceParser';
 import { TraceImport } from '../traceImport';
@@ -178,6 +178,57 @@ describe('trace replay checks', () => {
     const leaf = [...world.vm.livePages()].find((sp) => sp.level === 1)!;
     expect(world.vm.spt.flagsAt(leaf.id, 0x10) & SPTE_WRITABLE).toBe(SPTE_WRITABLE);
     expect(traceStateOf(world)!.contradictions.map((c) => c.line)).toEqual([8]);
+  });
+
+  /** A TDP (shadow MMU) root, then one fault down to a 2 MiB leaf at gfn 0x200 (page 2's entry 1). */
+  const HUGE_LEAF = [
+    'kvm_mmu_get_page: sp gen 0 gfn 0 l4 8-byte q0 direct wux nxe ad root 0 sync new',
+    'kvm_page_fault: vcpu 0 rip 0x1000 address 0x0000000000200000 error_code 0x6',
+    'kvm_mmu_get_page: sp gen 0 gfn 0 l3 8-byte q0 direct wux nxe ad root 0 sync new',
+    'kvm_mmu_get_page: sp gen 0 gfn 0 l2 8-byte q0 direct wux nxe ad root 0 sync new',
+    'kvm_mmu_set_spte: gfn 200 spte cc00ee7 (rwxu) level 2 at b07a008',
+  ];
+  const tdpReplay = (lines: string[]) => {
+    const world = new MmuWorld(
+      { memslots: [], vcpus: 1, rmapHeads: 0 },
+      { tdp: true, tdpMmu: false },
+    );
+    installTraceReplay(world);
+    const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
+    const p = new TraceParser(imp.handlers);
+    p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
+    p.end();
+    const huge = [...world.vm.livePages()].find((sp) => sp.level === 2)!;
+    return { r: traceStateOf(world)!, flags: world.vm.spt.flagsAt(huge.id, 1) };
+  };
+
+  it('fast_page_fault of a 4 KiB SPTE is not the 2 MiB leaf of the same pfn: a contradiction, the leaf stays huge', () => {
+    // A second VM's fault where the model still has the first's huge leaf (two runs in one trace).
+    const { r, flags } = tdpReplay([
+      ...HUGE_LEAF,
+      'fast_page_fault: vcpu 0 gva 200000 error_code P|W|U sptep 000000005ba98153 old 0xcc00e65 new cc00e67 spurious 0 fixed 1',
+      // Written again: the entry is still a leaf (once read as a link to no page, this threw).
+      'kvm_mmu_set_spte: gfn 200 spte cc00ee7 (rwxu) level 2 at b07a008',
+    ]);
+    expect(r.contradictions.map((c) => [c.line, c.fn])).toEqual([[6, 'fast_page_fault']]);
+    expect(flags & SPTE_HUGE).toBe(SPTE_HUGE);
+  });
+
+  it('kvm_mmu_set_spte above 4 KiB without PS is a contradiction, not a link to no page', () => {
+    const { r, flags } = tdpReplay([
+      ...HUGE_LEAF.slice(0, 4),
+      'kvm_mmu_set_spte: gfn 200 spte cc00e67 (rwxu) level 2 at b07a008',
+      'kvm_mmu_set_spte: gfn 200 spte cc00ee7 (rwxu) level 2 at b07a008',
+    ]);
+    expect(r.contradictions).toEqual([
+      {
+        line: 5,
+        message:
+          'level-2 SPTE cc00e67 without PS (bit 7): mmu_set_spte writes leaves, and a leaf above 4 KiB is huge',
+        fn: 'mmu_set_spte',
+      },
+    ]);
+    expect(flags & SPTE_HUGE).toBe(SPTE_HUGE);
   });
 
   it('a checkpoint taken before a memslot appeared replays on its own', () => {

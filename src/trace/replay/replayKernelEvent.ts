@@ -89,7 +89,7 @@ function apply(x: Replay, e: KernelEvent): string {
     case 'kvm_stats':
       return checkKvmStats(x, e);
     case 'clock_back': {
-      const text = `timestamp ${seconds(e.ts)} on CPU ${e.cpu} is before line ${e.prevLine}'s ${seconds(e.prevTs)}: the events are out of order, or a second run (a new VM) starts here; open each run on its own`;
+      const text = clockBackText(e);
       contradict(x, 'trace', text);
       return text;
     }
@@ -102,6 +102,11 @@ function apply(x: Replay, e: KernelEvent): string {
       });
       return `lost ${e.lost ?? 'some'} events`;
   }
+}
+
+/** What a CPU's clock going back means; `npm run trace:stats` says it in the same words. */
+export function clockBackText(e: Extract<KernelEvent, { ev: 'clock_back' }>): string {
+  return `timestamp ${seconds(e.ts)} on CPU ${e.cpu} is before line ${e.prevLine}'s ${seconds(e.prevTs)}: the events are out of order, or a second run (a new VM) starts here; open each run on its own`;
 }
 
 /** A trace clock's seconds as printed: microseconds, or nanoseconds where it has them. */
