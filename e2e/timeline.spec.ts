@@ -167,3 +167,25 @@ test('play and pause, at a speed, by micro-step or by operation, with Space', as
   await expect(stepPos(page)).toHaveText('Step 245 / 245');
   await expect(timelineButton(page, 'Play')).toBeDisabled();
 });
+
+test('a long op’s micro-step list follows the step inside itself; the page does not scroll', async ({
+  page,
+}) => {
+  // tdp-mmu-fault's third op has 517 micro-steps: the list is a window of them, and scrolls.
+  await openLink(page, 'preset=tdp-mmu-fault&step=300&view=chain', 300);
+  const list = page.getByRole('list', { name: 'Micro-steps of this operation' });
+  const currentInList = () =>
+    list.evaluate((ol) => {
+      const li = ol.querySelector('[aria-current="step"]')!.getBoundingClientRect();
+      const box = ol.getBoundingClientRect();
+      return li.top >= box.top - 1 && li.bottom <= box.bottom + 1;
+    });
+  await expect.poll(currentInList).toBe(true);
+  const scrubber = page.getByRole('slider', { name: 'Timeline position' });
+  await scrubber.focus();
+  for (let k = 0; k < 30; k++) await scrubber.press('ArrowRight');
+  await expect(stepPos(page)).toHaveText('Step 330 / 534');
+  await expect.poll(currentInList).toBe(true);
+  expect(await list.evaluate((ol) => ol.scrollTop)).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+});

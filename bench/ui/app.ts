@@ -56,7 +56,10 @@ async function scrollFps(page: Page, selector: string): Promise<number> {
 }
 
 /** Ten jumps on the scrubber, each timed until its step is shown: median and worst. */
-async function seekTimes(page: Page, total: number): Promise<{ median: number; max: number }> {
+async function seekTimes(
+  page: Page,
+  total: number,
+): Promise<{ median: number; max: number; all: number[] }> {
   const times: number[] = [];
   for (let i = 1; i <= 10; i++) {
     const p = Math.floor((total * ((i * 7919) % 10)) / 10) + i;
@@ -80,8 +83,9 @@ async function seekTimes(page: Page, total: number): Promise<{ median: number; m
     }, p);
     times.push(t);
   }
+  const all = times.map(round);
   times.sort((a, b) => a - b);
-  return { median: round(times[5]!), max: round(times[9]!) };
+  return { median: round(times[5]!), max: round(times[9]!), all };
 }
 
 /** `npm run bench:app -- trace-1g split-16g`: only those (all when none are named). */
@@ -259,6 +263,7 @@ async function main() {
           : null,
         seekMedianMs: seeks.median,
         seekMaxMs: seeks.max,
+        seeksMs: seeks.all,
       };
       out.trace1g = r;
       console.log(`trace-1g: ${JSON.stringify(r)} (targets: worker < 1024 MB, seek < 100 ms)`);

@@ -3,7 +3,8 @@
  * with its tag bit, one descriptor per row drawn as its memory, `more` arrows, the 64-byte
  * line, the touched cell highlighted. Layout math is in chainLayout.ts; React draws.
  */
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useWidth } from './statsCharts';
 import { hex, pageEntryName, spteName } from '../scenario/spteName';
 import { SpteNaming, SptePick, useSpteName } from './spteNaming';
 import type { RmapStep } from '../model/events';
@@ -32,8 +33,11 @@ export function ChainView({
    */
   width?: number;
 }) {
+  // Measured here, once: each head's drawing remounts as the shown heads change at every step,
+  // and measuring in each would force a layout and draw it twice.
+  const [ref, measured] = useWidth<HTMLDivElement>();
   return (
-    <div className="chain-heads">
+    <div className="chain-heads" ref={ref}>
       {chain.selectionNote && (
         <p className="selection-note" data-testid="selection-note">
           {chain.selectionNote}
@@ -61,6 +65,7 @@ export function ChainView({
                 steps={chain.listSteps}
                 current={chain.current}
                 fixedWidth={width}
+                boxWidth={measured}
               />
             </SptePick.Provider>
           </SpteNaming.Provider>
@@ -80,22 +85,12 @@ interface HeadChainProps {
   steps: readonly RmapStep[];
   current: RmapStep | null;
   fixedWidth?: number | undefined;
+  /** The width of the box it draws in, as ChainView measured it (0 until then). */
+  boxWidth: number;
 }
 
-function HeadChain({ frame, name, variant, steps, current, fixedWidth }: HeadChainProps) {
-  const [measured, setWidth] = useState(0);
-  const width = fixedWidth ?? measured;
-  const ref = useRef<HTMLDivElement>(null);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || fixedWidth !== undefined) return;
-    const measure = () => setWidth(Math.floor(el.getBoundingClientRect().width));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [fixedWidth]);
+function HeadChain({ frame, name, variant, steps, current, fixedWidth, boxWidth }: HeadChainProps) {
+  const width = fixedWidth ?? boxWidth;
 
   // A long chain (a 1000-way fork has 72 descriptors; a stress test 10,000) scrolls in its own
   // box and draws only the rows in view: a hand-rolled virtual list, since the rows are SVG
@@ -120,7 +115,6 @@ function HeadChain({ frame, name, variant, steps, current, fixedWidth }: HeadCha
   return (
     <div
       className="chain-view"
-      ref={ref}
       {...(wide && { tabIndex: 0, role: 'group', 'aria-label': `${name}, scrolls sideways` })}
     >
       {layout && frame && variant && (

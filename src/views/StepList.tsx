@@ -16,8 +16,16 @@ export function StepList() {
   const { goTo } = api.getState();
   const current = useRef<HTMLLIElement>(null);
 
+  // The list scrolls itself to the current step; scrollIntoView would scroll the page too.
   useEffect(() => {
-    current.current?.scrollIntoView({ block: 'nearest' });
+    const li = current.current;
+    const list = li?.parentElement;
+    if (!li || !list) return;
+    const top = li.offsetTop;
+    const bottom = top + li.offsetHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (bottom > list.scrollTop + list.clientHeight)
+      list.scrollTop = bottom - list.clientHeight;
   }, [position]);
 
   if (!step || step.steps.length === 0)

@@ -124,6 +124,7 @@ function Scrubber({
   position: number;
   onChange(p: number): void;
 }) {
+  const api = useVizApi();
   return (
     <div className="tl-scrubber">
       <input
@@ -133,6 +134,15 @@ function Scrubber({
         max={Math.max(total, 1)}
         value={position}
         onChange={(e) => onChange(Number(e.target.value))}
+        // ←/→ step from the position last asked for: the native slider steps from the drawn one,
+        // and presses made while a step is on its way from the worker would be lost.
+        onKeyDown={(e) => {
+          const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+          if (d === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+          e.preventDefault();
+          const s = api.getState();
+          (e.shiftKey ? s.opBy : s.stepBy)(d);
+        }}
       />
       <TimelineMarkers total={total} position={position} onSeek={onChange} />
     </div>

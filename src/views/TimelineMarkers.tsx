@@ -6,7 +6,7 @@
  */
 import { useId, useMemo, useRef } from 'react';
 import { useVizStore } from '../store/useVizStore';
-import { commonTag, layoutMarkers, shortLabel, type Marker } from './markerLayout';
+import { commonTag, layoutMarkers, markerTicks, shortLabel, type Marker } from './markerLayout';
 import { useElementSize } from './tree/useElementSize';
 import './Trace.css';
 
@@ -36,9 +36,10 @@ function MarkerTrack({ markers, total, position, onSeek }: TrackProps & { marker
   const track = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(track);
   const rows = width < 600 ? 1 : 2;
+  const ticks = useMemo(() => markerTicks(markers, { width, total }), [markers, width, total]);
   const placed = useMemo(
-    () => layoutMarkers(markers, { width, total, position, rows, charPx: CHAR_PX, gapPx: GAP_PX }),
-    [markers, width, total, position, rows],
+    () => layoutMarkers(ticks, { width, total, position, rows, charPx: CHAR_PX, gapPx: GAP_PX }),
+    [ticks, width, total, position, rows],
   );
   const used = Math.max(1, ...placed.map((p) => (p.row ?? 0) + 1));
   return (
@@ -96,7 +97,16 @@ export function MarkerSelect({
   const id = useId();
   const markers = useMarkers();
   const sorted = useMemo(() => [...markers].sort((a, b) => a.position - b.position), [markers]);
-  const tag = useMemo(() => commonTag(sorted.map((m) => m.label)), [sorted]);
+  // The options made once per marker list: a trace has thousands, and each step changes only
+  // which one is selected (the same elements let React skip them).
+  const options = useMemo(() => {
+    const tag = commonTag(sorted.map((m) => m.label));
+    return sorted.map((m, i) => (
+      <option key={i} value={i}>
+        {shortLabel(m.label, tag, 70)}
+      </option>
+    ));
+  }, [sorted]);
   if (sorted.length === 0) return null;
   let cur = -1;
   sorted.forEach((m, i) => {
@@ -116,11 +126,7 @@ export function MarkerSelect({
         <option value={-1} disabled>
           (before the first)
         </option>
-        {sorted.map((m, i) => (
-          <option key={i} value={i}>
-            {shortLabel(m.label, tag, 70)}
-          </option>
-        ))}
+        {options}
       </select>
     </span>
   );

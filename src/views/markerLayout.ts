@@ -75,7 +75,38 @@ export function shortLabel(label: string, tag: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
 }
 
-export function layoutMarkers(markers: Marker[], opts: MarkerLayoutOptions): PlacedMarker[] {
+/** The markers grouped into ticks, and their common tag: all that does not move with the position. */
+export interface MarkerTicks {
+  ticks: { position: number; at: number; labels: string[] }[];
+  tag: string;
+}
+
+export function markerTicks(
+  markers: Marker[],
+  { width, total, clusterPx = 6 }: Pick<MarkerLayoutOptions, 'width' | 'total' | 'clusterPx'>,
+): MarkerTicks {
+  const sorted = [...markers].sort((a, b) => a.position - b.position);
+  const tag = commonTag(sorted.map((m) => m.label));
+  const frac = (p: number) => (total > 0 ? Math.min(1, Math.max(0, p / total)) : 0);
+  // Ticks: markers within clusterPx of a tick's first marker join it.
+  const ticks: MarkerTicks['ticks'] = [];
+  for (const m of sorted) {
+    const at = frac(m.position);
+    const last = ticks[ticks.length - 1];
+    if (last && (at - last.at) * width < clusterPx) last.labels.push(m.label);
+    else ticks.push({ position: m.position, at, labels: [m.label] });
+  }
+  return { ticks, tag };
+}
+
+/**
+ * `markers`, or their ticks as markerTicks made them for the same width and total (a trace has
+ * thousands of markers: the component groups them once, not at every step).
+ */
+export function layoutMarkers(
+  markers: Marker[] | MarkerTicks,
+  opts: MarkerLayoutOptions,
+): PlacedMarker[] {
   const {
     width,
     total,
@@ -84,21 +115,10 @@ export function layoutMarkers(markers: Marker[], opts: MarkerLayoutOptions): Pla
     charPx = 6,
     maxChars = 30,
     minChars = 10,
-    clusterPx = 6,
     gapPx = 10,
   } = opts;
-  const sorted = [...markers].sort((a, b) => a.position - b.position);
-  const tag = commonTag(sorted.map((m) => m.label));
+  const { ticks, tag } = Array.isArray(markers) ? markerTicks(markers, opts) : markers;
   const frac = (p: number) => (total > 0 ? Math.min(1, Math.max(0, p / total)) : 0);
-
-  // Ticks: markers within clusterPx of a tick's first marker join it.
-  const ticks: { position: number; at: number; labels: string[] }[] = [];
-  for (const m of sorted) {
-    const at = frac(m.position);
-    const last = ticks[ticks.length - 1];
-    if (last && (at - last.at) * width < clusterPx) last.labels.push(m.label);
-    else ticks.push({ position: m.position, at, labels: [m.label] });
-  }
 
   let cur = -1;
   ticks.forEach((t, i) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rmapReport } from '../model/accounting';
+import type { MmuOp } from '../model/mmuOps';
 import { presetByName } from '../scenario/presets';
 import { parseScenario, type Scenario } from '../scenario/schema';
 import { MmuSession } from './mmuSession';
@@ -86,6 +87,35 @@ describe('Timeline checkpoints', () => {
       }
     } finally {
       Object.assign(Timeline, { checkpointBudget, checkpointEveryMs });
+    }
+  });
+
+  it('thinned, they keep to the budget’s worth and stay even by replay time', async () => {
+    const doc = presetByName('rmap-tail-count-30')!.scenario;
+    const { checkpointBudget, checkpointEveryMs, clock } = Timeline;
+    // Every op takes 0.5 ms of replay exactly; a budget of about eight worlds.
+    let now = 0;
+    Timeline.clock = () => (now += 0.25);
+    Timeline.checkpointEveryMs = 0;
+    Timeline.checkpointBudget = 8 * (96 << 10);
+    try {
+      const sc = scenario(doc);
+      const t = new Timeline('even', sc);
+      let full = false;
+      for (const op of sc.ops as MmuOp[]) {
+        expect(t.append(op)).toBe(true);
+        const held = t.heldBytes.checkpoints;
+        full ||= held > 0.75 * Timeline.checkpointBudget;
+        // Once full, they stay so: halving them would leave half the budget, gaps twice as long.
+        if (full) expect(held).toBeGreaterThan(0.75 * Timeline.checkpointBudget);
+      }
+      expect(full).toBe(true);
+      const at = [...t.checkpointOps, t.ops.length];
+      const gaps = at.slice(1).map((op, k) => op - at[k]!);
+      const mean = t.ops.length / gaps.length;
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * mean);
+    } finally {
+      Object.assign(Timeline, { checkpointBudget, checkpointEveryMs, clock });
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A scenario's history: every op replayed once to count its micro-steps, with checkpoints (world
- * copies) taken every ~25 ms of replay, so any position is a checkpoint, a few ops and one
+ * copies) taken every ~12 ms of replay, so any position is a checkpoint, a few ops and one
  * partial op away. Positions run 0 (before anything) to `total`; op i covers
  * (opStart[i], opStart[i + 1]], and position opStart[i] + j is the state after its j-th step.
  * Pure (no worker API): it runs under Vitest.
@@ -19,13 +19,14 @@ import type { OpList } from './opList';
 import type { TimelineInfo, TimelineSeries, TraceInfo } from './viewTypes';
 
 /** Replay time between checkpoints, to begin with. */
-const CHECKPOINT_MS = 25;
+const CHECKPOINT_MS = 12;
 /**
- * What the checkpoints may hold (by the worlds' estimated size). Past it every other one goes
- * and they are taken half as often: a million-op trace keeps a bounded set, and a seek replays
- * at most twice as far.
+ * What the checkpoints may hold (by the worlds' estimated size). Past it the two neighbouring
+ * gaps cheapest to replay together become one, and new ones come at half the mean gap: a
+ * million-op trace keeps a bounded set whose gaps stay even (by replay time), so the worst seek
+ * is about the mean one.
  */
-export const CHECKPOINT_BYTES = 256 << 20;
+export const CHECKPOINT_BYTES = 512 << 20;
 /** Ops with more micro-steps than this keep only a window of them around the current one. */
 export const FULL_STEP_LIST = 20_000;
 const STEP_WINDOW = 400;
@@ -68,6 +69,8 @@ export class Timeline {
   /** CHECKPOINT_BYTES and CHECKPOINT_MS; tests lower them. */
   static checkpointBudget = CHECKPOINT_BYTES;
   static checkpointEveryMs = CHECKPOINT_MS;
+  /** What the replay time of an op is measured with; tests give every op the same. */
+  static clock = (): number => performance.now();
   readonly ops: OpList;
   /** opStart[i]: the position before op i; typed, as a trace has millions of ops. */
   private readonly starts = new Growable(f64);
@@ -83,7 +86,8 @@ export class Timeline {
   /** The parsed trace behind it, to replay it again as another kernel. */
   traceInput: TraceInput | null = null;
   markers: { position: number; label: string }[] = [];
-  private checkpoints: { op: number; world: MmuWorld; bytes: number }[] = [];
+  /** `ms`: the replay time from this checkpoint to the next (the last one's still grows). */
+  private checkpoints: { op: number; world: MmuWorld; bytes: number; ms: number }[] = [];
   private checkpointMs = Timeline.checkpointEveryMs;
   private checkpointBytes = 0;
   /** The world after the last op: where appended ops run. */
@@ -101,7 +105,7 @@ export class Timeline {
     this.ops = ops;
     this.starts.push(0);
     this.end = buildWorld(scenario);
-    this.checkpoints.push({ op: 0, world: this.end.clone(), bytes: 0 });
+    this.checkpoints.push({ op: 0, world: this.end.clone(), bytes: 0, ms: 0 });
   }
 
   /** Replays `ops` (the scenario's own unless given: a trace's packed events) into a new timeline. */
@@ -150,7 +154,7 @@ export class Timeline {
   append(op: MmuOp): boolean {
     const i = this.ops.length;
     const counter = new MmuRecorder({ keep: false });
-    const t0 = performance.now();
+    const t0 = Timeline.clock();
     const before = this.sinceCheckpoint >= this.checkpointMs ? this.end.clone() : null;
     try {
       applyMmuOp(this.end, op, { recorder: counter });
@@ -159,14 +163,16 @@ export class Timeline {
       this.error = { index: i, message: `ops[${i}] (${op.op}): ${e.message}` };
       return false;
     }
+    const ms = Timeline.clock() - t0;
     if (before) {
       const bytes = worldBytes(before);
-      this.checkpoints.push({ op: i, world: before, bytes });
+      this.checkpoints.push({ op: i, world: before, bytes, ms: 0 });
       this.checkpointBytes += bytes;
       if (this.checkpointBytes > Timeline.checkpointBudget) this.thinCheckpoints();
       this.sinceCheckpoint = 0;
     }
-    this.sinceCheckpoint += performance.now() - t0;
+    this.sinceCheckpoint += ms;
+    this.checkpoints.at(-1)!.ms += ms;
     this.error = null;
     this.ops.push(op);
     this.starts.push(this.total + counter.count);
@@ -226,11 +232,28 @@ export class Timeline {
     };
   }
 
-  /** Keeps the first checkpoint and every other one after it; the next come half as often. */
+  /** The op each checkpoint is taken before: for the tests of their spacing. */
+  get checkpointOps(): number[] {
+    return this.checkpoints.map((c) => c.op);
+  }
+
+  /**
+   * Back under the budget: again and again, the checkpoint between the two gaps cheapest to
+   * replay together goes (never the first), so the gaps stay even by replay time. New ones then
+   * come at half the mean gap, two of which make one of the mean.
+   */
   private thinCheckpoints(): void {
-    this.checkpoints = this.checkpoints.filter((_, k) => k % 2 === 0);
-    this.checkpointBytes = this.checkpoints.reduce((n, c) => n + c.bytes, 0);
-    this.checkpointMs *= 2;
+    const cps = this.checkpoints;
+    while (this.checkpointBytes > Timeline.checkpointBudget && cps.length > 2) {
+      let k = 1;
+      for (let j = 2; j < cps.length; j++)
+        if (cps[j - 1]!.ms + cps[j]!.ms < cps[k - 1]!.ms + cps[k]!.ms) k = j;
+      cps[k - 1]!.ms += cps[k]!.ms;
+      this.checkpointBytes -= cps[k]!.bytes;
+      cps.splice(k, 1);
+    }
+    const replayMs = cps.reduce((n, c) => n + c.ms, 0);
+    this.checkpointMs = Math.max(this.checkpointMs, replayMs / cps.length / 2);
   }
 
   /** The op that position `p` belongs to: -1 for 0, else i with opStart[i] < p <= opStart[i + 1]. */

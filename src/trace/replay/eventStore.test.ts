@@ -34,7 +34,7 @@ describe('KernelEventStore', () => {
       expect(store.lineOf(i)).toBe(events[i]!.line);
       expect(store.get(i)).toStrictEqual(events[i]);
     }
-    // Seven slots an event, the array at most twice what is filled, plus the faults' walks.
+    // Seven slots an event (a short trace: one chunk, at most twice what is filled), plus the faults. walks.
     expect(store.bytes / events.length).toBeLessThan(140);
   });
 

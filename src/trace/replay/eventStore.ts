@@ -30,8 +30,12 @@ const KIND = {
 const OTHER = 15;
 const KIND_NAME = Object.keys(KIND) as (keyof typeof KIND)[];
 
+/** Records per chunk (the records are kept in chunks, for the reason Growable gives). */
+const CHUNK_BITS = 14;
+const MASK = (1 << CHUNK_BITS) - 1;
+
 export class KernelEventStore {
-  private rec = new Float64Array(1024 * SLOTS);
+  private readonly chunks: Float64Array[] = [];
   private n = 0;
   private readonly others: KernelEvent[] = [];
   private readonly faults = new FaultTable();
@@ -41,21 +45,20 @@ export class KernelEventStore {
   }
 
   lineOf(i: number): number {
-    return Math.floor(this.rec[i * SLOTS]! / 16);
+    return Math.floor(this.chunks[i >>> CHUNK_BITS]![(i & MASK) * SLOTS]! / 16);
   }
 
   get bytes(): number {
-    return this.rec.byteLength + this.faults.bytes + this.others.length * 256;
+    return (
+      this.chunks.reduce((n, c) => n + c.byteLength, 0) +
+      this.faults.bytes +
+      this.others.length * 256
+    );
   }
 
   push(ev: KernelEvent): void {
-    if (this.n * SLOTS === this.rec.length) {
-      const more = new Float64Array(this.rec.length * 2);
-      more.set(this.rec);
-      this.rec = more;
-    }
-    const r = this.rec;
-    const o = this.n++ * SLOTS;
+    const r = this.chunkFor(this.n);
+    const o = (this.n++ & MASK) * SLOTS;
     const kind = (KIND as Record<string, number>)[ev.ev] ?? OTHER;
     r[o] = ev.line * 16 + kind;
     switch (ev.ev) {
@@ -105,9 +108,23 @@ export class KernelEventStore {
     }
   }
 
+  /** The chunk record `i` goes in; the first starts small and grows (most traces are short). */
+  private chunkFor(i: number): Float64Array {
+    const c = i >>> CHUNK_BITS;
+    const have = this.chunks[c];
+    if (have && (i & MASK) * SLOTS < have.length) return have;
+    const full = (MASK + 1) * SLOTS;
+    const next = new Float64Array(
+      c === 0 ? Math.min(full, Math.max(1024 * SLOTS, (have?.length ?? 0) * 2)) : full,
+    );
+    if (have) next.set(have);
+    this.chunks[c] = next;
+    return next;
+  }
+
   get(i: number): KernelEvent {
-    const r = this.rec;
-    const o = i * SLOTS;
+    const r = this.chunks[i >>> CHUNK_BITS]!;
+    const o = (i & MASK) * SLOTS;
     const line = Math.floor(r[o]! / 16);
     const kind = r[o]! % 16;
     if (kind === OTHER) return this.others[r[o + 1]!]!;
