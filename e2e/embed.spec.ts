@@ -264,3 +264,60 @@ test('the element script stays under 150 KB gzip (without its worker)', () => {
   const gzip = gzipSync(readFileSync('dist/embed/kvm-mmu-viz.js')).length;
   expect(gzip).toBeLessThanOrEqual(150 * 1024);
 });
+
+test('in a docs page the wheel scrolls the page over the tree, until the tree is clicked', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  const { tail } = await openExample(page);
+  await tail.evaluate((el) => el.setAttribute('views', 'tree'));
+  const stage = tail.locator('.tree-stage');
+  await expect(stage).toBeVisible();
+  await stage.scrollIntoViewIfNeeded();
+  const zoom = () => stage.getAttribute('data-zoom');
+  const before = await zoom();
+  const box = (await stage.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const y0 = await page.evaluate(() => window.scrollY);
+  await page.mouse.wheel(0, 200);
+  // The page moved, the drawing did not, and the tree says how to zoom.
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(y0);
+  await expect(tail.getByRole('status').filter({ hasText: 'hold Ctrl' })).toBeVisible();
+  expect(await zoom()).toBe(before);
+  // Clicked into, the tree takes the wheel: it zooms, the page stays.
+  await stage.click({ position: { x: 5, y: 5 } });
+  const y1 = await page.evaluate(() => window.scrollY);
+  const b = (await stage.boundingBox())!;
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.wheel(0, -200);
+  await expect.poll(zoom).not.toBe(before);
+  expect(await page.evaluate(() => window.scrollY)).toBe(y1);
+  expect(errors).toEqual([]);
+});
+
+test('the canvas tree repaints in the new palette when the embed’s theme changes', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  const { tail } = await openExample(page);
+  // The 1 GiB split's 500-odd pages draw on the canvas (the SVG stops at 300).
+  await tail.evaluate((el) => {
+    el.setAttribute('preset', 'split-desc-cache');
+    el.setAttribute('views', 'tree');
+    el.setAttribute('theme', 'light');
+  });
+  const canvas = tail.locator('canvas.tree-canvas');
+  await expect(canvas).toBeVisible({ timeout: 30_000 });
+  await canvas.scrollIntoViewIfNeeded();
+  const corner = () =>
+    canvas.evaluate((c: HTMLCanvasElement) => [
+      ...c.getContext('2d')!.getImageData(2, 2, 1, 1).data.slice(0, 3),
+    ]);
+  await expect.poll(corner).toEqual([244, 245, 243]);
+  await tail.evaluate((el) => el.setAttribute('theme', 'dark'));
+  await expect.poll(corner).not.toEqual([244, 245, 243]);
+  const dark = await corner();
+  // Dark: a background darker than mid-grey in every channel.
+  expect(Math.max(...dark)).toBeLessThan(96);
+  expect(errors).toEqual([]);
+});

@@ -46,6 +46,7 @@ export function EmbedViews({ views }: { views: ViewName[] }) {
                     : null
                 }
                 onSelect={(sel) => select(sel)}
+                wheelNeedsFocus
               />
             </div>
           )}

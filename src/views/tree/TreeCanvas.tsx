@@ -12,7 +12,7 @@ import { paintTree, type EdgePaths, type PaintInput } from './paintTree';
 import { readPalette, type Palette } from './palette';
 import { hitTest, type Hit } from './treeHit';
 import type { TreeLayout } from './treeLayout';
-import { useDarkScheme } from './useDarkScheme';
+import { useThemeKey } from './useThemeKey';
 
 export interface CanvasHandle {
   setTransform(t: { x: number; y: number; k: number }): void;
@@ -35,12 +35,13 @@ export function TreeCanvas(props: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useRef({ x: 0, y: 0, k: 1 });
   const input = useRef<PaintInput | null>(null);
-  const cache = useRef<{ tree: TreeSnapshot; dark: boolean; palette: Palette; atlas: GridAtlas }>(
+  const cache = useRef<{ tree: TreeSnapshot; theme: string; palette: Palette; atlas: GridAtlas }>(
     null,
   );
   const frame = useRef(0);
   const paints = useRef(0);
-  const dark = useDarkScheme();
+  // Subscribed once mounted (the ref is read in subscribe): a later theme flip re-renders.
+  const theme = useThemeKey(canvas);
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
 
   const edges = useMemo(() => edgePaths(layout), [layout]);
@@ -87,11 +88,11 @@ export function TreeCanvas(props: Props) {
     if (!el) return;
     let c = cache.current;
     // The atlas costs a pass over every entry: rebuild it for a new tree or theme only.
-    if (!c || c.tree !== tree || c.dark !== dark) {
+    if (!c || c.tree !== tree || c.theme !== theme) {
       const palette = readPalette(el);
       c = {
         tree,
-        dark,
+        theme,
         palette,
         atlas: buildAtlas(tree.entries, tree.pages.length, palette.kinds),
       };
@@ -109,7 +110,7 @@ export function TreeCanvas(props: Props) {
       selected,
     };
     request();
-  }, [tree, layout, edges, lit, focus, selected, dark, request, width, height, dpr]);
+  }, [tree, layout, edges, lit, focus, selected, theme, request, width, height, dpr]);
 
   useLayoutEffect(
     () => () => {

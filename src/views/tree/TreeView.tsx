@@ -35,9 +35,18 @@ export interface TreeViewProps {
   onSelect(sel: Selection): void;
   /** Force a renderer (tests, benchmarks); default: by size. */
   mode?: 'auto' | 'svg' | 'canvas';
+  /** Inside someone's page (an embed): the wheel zooms only after a click into the tree, or with Ctrl. */
+  wheelNeedsFocus?: boolean;
 }
 
-export function TreeView({ tree, focus, selected, onSelect, mode = 'auto' }: TreeViewProps) {
+export function TreeView({
+  tree,
+  focus,
+  selected,
+  onSelect,
+  mode = 'auto',
+  wheelNeedsFocus = false,
+}: TreeViewProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
   const stage = useRef<HTMLDivElement>(null);
   const scene = useRef<SVGGElement>(null);
@@ -56,7 +65,21 @@ export function TreeView({ tree, focus, selected, onSelect, mode = 'auto' }: Tre
     );
     canvas.current?.setTransform(t);
   }, []);
-  const zoom = useTreeZoom(stage, onZoom);
+  const [wheelHint, setWheelHint] = useState(false);
+  const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const wheel = useMemo(
+    () => ({
+      needsFocus: wheelNeedsFocus,
+      onIgnored: () => {
+        setWheelHint(true);
+        clearTimeout(hintTimer.current);
+        hintTimer.current = setTimeout(() => setWheelHint(false), 1500);
+      },
+    }),
+    [wheelNeedsFocus],
+  );
+  useEffect(() => () => clearTimeout(hintTimer.current), []);
+  const zoom = useTreeZoom(stage, onZoom, wheel);
 
   const toggle = useCallback((page: number) => {
     setCollapsed((s) => {
@@ -167,6 +190,11 @@ export function TreeView({ tree, focus, selected, onSelect, mode = 'auto' }: Tre
           aria-label={`${summary}. Drag or arrow keys to pan, wheel or + and − to zoom, 0 to fit.`}
           onKeyDown={onKeyDown}
         >
+          {wheelHint && (
+            <p className="tree-wheel-hint" role="status">
+              Click the tree, or hold Ctrl, to zoom with the wheel
+            </p>
+          )}
           {drawAs === 'svg' ? (
             <svg className="tree-svg" role="group" aria-label={summary} width="100%" height="100%">
               <g ref={scene}>

@@ -19,15 +19,28 @@ export interface ZoomControls {
   current(): ZoomTransform;
 }
 
+export interface WheelRule {
+  /**
+   * The wheel zooms only once the user has clicked into the drawing (it has focus) or holds
+   * Ctrl, as map embeds do: inside a docs page, a wheel over the tree scrolls the page.
+   */
+  needsFocus: boolean;
+  /** Told when a wheel was left to the page, to say how to zoom. */
+  onIgnored?: () => void;
+}
+
 export function useTreeZoom(
   ref: RefObject<HTMLElement | null>,
   onZoom: (t: ZoomTransform) => void,
+  wheel: WheelRule = { needsFocus: false },
 ): ZoomControls {
   const behaviour = useRef<ZoomBehavior<HTMLElement, unknown> | null>(null);
   const callback = useRef(onZoom);
+  const rule = useRef(wheel);
   useEffect(() => {
     callback.current = onZoom;
-  }, [onZoom]);
+    rule.current = wheel;
+  }, [onZoom, wheel]);
 
   useEffect(() => {
     const el = ref.current;
@@ -36,6 +49,20 @@ export function useTreeZoom(
       .scaleExtent([0.005, 8])
       // A click that moved less than this is a click (select an entry), not a pan.
       .clickDistance(4)
+      .filter((e: MouseEvent) => {
+        if (
+          e.type === 'wheel' &&
+          rule.current.needsFocus &&
+          !e.ctrlKey &&
+          !el.matches(':focus-within')
+        ) {
+          // Not handled, so not prevented: the page scrolls.
+          rule.current.onIgnored?.();
+          return false;
+        }
+        // d3-zoom's own filter: no Ctrl-drag, primary button only.
+        return (!e.ctrlKey || e.type === 'wheel') && !e.button;
+      })
       .on('zoom', (e: { transform: ZoomTransform }) => callback.current(e.transform));
     select(el).call(z).on('dblclick.zoom', null);
     behaviour.current = z;
