@@ -321,3 +321,47 @@ test('the canvas tree repaints in the new palette when the embed’s theme chang
   expect(Math.max(...dark)).toBeLessThan(96);
   expect(errors).toEqual([]);
 });
+
+test('a scenario written in the page: inside the element, and a block upgraded in place', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto('/docs-example.html');
+  const inline = page.locator('#viz-inline');
+  await inline.scrollIntoViewIfNeeded();
+  await expect(inline.getByTestId('step-pos')).toHaveText(/^Step 3 \/ \d+$/);
+  await expect(inline.getByRole('img').first()).toBeVisible();
+  // The element's own content is for readers without JavaScript: hidden once it draws.
+  await expect(page.getByText('Three SPTEs added to one rmap head')).toBeHidden();
+
+  // The block: hidden and marked, a live widget after it.
+  const block = page.locator('#viz-block');
+  await expect(block).toBeHidden();
+  await expect(block).toHaveAttribute('data-kvm-mmu-viz-upgraded', '');
+  const widget = page.locator('#viz-block + kvm-mmu-viz');
+  await widget.scrollIntoViewIfNeeded();
+  await expect(widget.getByTestId('step-pos')).toHaveText(/^Step (\d+) \/ \1$/);
+  // A second pass (a single-page app's navigation) makes nothing twice.
+  const count = await page.locator('kvm-mmu-viz').count();
+  expect(await page.evaluate(() => window.kvmMmuViz!.run().length)).toBe(0);
+  await expect(page.locator('kvm-mmu-viz')).toHaveCount(count);
+
+  // "Open in kvm-mmu-viz" carries the widget's state into the app.
+  const open = inline.getByRole('link', { name: 'Open in kvm-mmu-viz' });
+  const href = (await open.getAttribute('href'))!;
+  expect(href).toMatch(/#doc=[\w-]+&step=3&view=chain$/);
+  await page.goto(href);
+  await expect(page.getByTestId('step-pos')).toHaveText(/^Step 3 \/ \d+$/);
+  await expect(page.locator('.top .sub')).toContainText('rmap tail_count · TDP MMU · 3 operations');
+  expect(errors).toEqual([]);
+});
+
+test('without JavaScript the page still says what each figure is', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/docs-example.html');
+  await expect(page.getByText('Three SPTEs added to one rmap head')).toBeVisible();
+  await expect(page.locator('#viz-block')).toBeVisible();
+  await expect(page.locator('#viz-block')).toContainText('"name": "two SPTEs, one removed"');
+  await context.close();
+});

@@ -11,12 +11,15 @@ import { TimelineBar } from '../views/TimelineBar';
 import { EmbedViews } from './EmbedViews';
 import { loadScenario, type EmbedError } from './loadScenario';
 import { MiniControls } from './MiniControls';
+import { OpenInApp } from './OpenInApp';
 import type { EmbedSettings } from './settings';
 
 export interface EmbedAppProps {
   settings: EmbedSettings;
   /** Told whenever a load fails (the iframe passes it on to its parent). */
   onError?: (error: EmbedError) => void;
+  /** The full app, for the "Open in kvm-mmu-viz" link (none: no link). */
+  appUrl?: string;
 }
 
 /** The store fetches the tree (its largest part) only when its view is the tree. */
@@ -24,7 +27,7 @@ function storeView(views: ViewName[]): ViewName {
   return views.includes('tree') ? 'tree' : views[0]!;
 }
 
-export function EmbedApp({ settings, onError }: EmbedAppProps) {
+export function EmbedApp({ settings, onError, appUrl }: EmbedAppProps) {
   const store = useVizApi();
   const info = useVizStore((s) => s.info);
   const loading = useVizStore((s) => s.loading);
@@ -114,6 +117,7 @@ export function EmbedApp({ settings, onError }: EmbedAppProps) {
           {controls === 'full' && <TimelineBar />}
           {controls === 'minimal' && <MiniControls />}
           <EmbedViews views={views} />
+          {appUrl && <OpenInApp appUrl={appUrl} />}
         </>
       )}
     </div>

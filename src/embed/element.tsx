@@ -2,7 +2,9 @@
  * `<kvm-mmu-viz preset="guest-fork" step="12" views="chain" controls="minimal">`: the visualizer
  * as a custom element for documentation pages (built by vite.embed.config.ts into
  * dist/embed/kvm-mmu-viz.js). Attributes as in src/embed/settings.ts, plus `src` (a scenario
- * JSON file to fetch); changing one takes effect at once.
+ * JSON file to fetch); changing one takes effect at once. A scenario may also be written inside
+ * it, as a `<script type="application/json">` child (a docs page carrying its own, as a Mermaid
+ * block does); the rest of its own content is what a reader without JavaScript sees.
  *
  * Each element has its own store and its own worker, started only when the element first comes
  * near the viewport: a long page of examples costs nothing until a reader gets to one. A shadow
@@ -15,12 +17,16 @@ import { EmbedApp, ErrorBox } from './EmbedApp';
 import { EmbedBoundary } from './EmbedBoundary';
 import { startWorker } from './elementWorker';
 import { readSettings, SETTING_NAMES } from './settings';
+import { run, runWhenReady } from './upgrade';
 import { collectedCss, ROOT_CLASS } from './shadowCss';
 // After the views, as in the app's main.tsx. In this build every stylesheet import becomes an
 // addShadowCss() call (vite.embed.config.ts), so nothing reaches the host page's <head>.
 import '../app.css';
 import '../layout.css';
 import './embed.css';
+
+/** The full app: built beside the element (dist/index.html next to dist/embed/). */
+const APP_URL = new URL(/* @vite-ignore */ '../', import.meta.url).href;
 
 /** One parsed stylesheet shared by every element on the page. */
 let shared: CSSStyleSheet | null = null;
@@ -47,6 +53,8 @@ export class KvmMmuVizElement extends HTMLElement {
   #store: VizStore | null = null;
   #client: MmuClient | null = null;
   #seen: IntersectionObserver | null = null;
+  /** Watches the inline scenario: a page (or an SPA) may write it after the element is made. */
+  #children: MutationObserver | null = null;
 
   constructor() {
     super();
@@ -77,6 +85,8 @@ export class KvmMmuVizElement extends HTMLElement {
   disconnectedCallback(): void {
     this.#seen?.disconnect();
     this.#seen = null;
+    this.#children?.disconnect();
+    this.#children = null;
     this.#store?.getState().play(false);
     this.#root?.unmount();
     this.#root = null;
@@ -102,6 +112,8 @@ export class KvmMmuVizElement extends HTMLElement {
     if (this.#root) return;
     this.#mount.replaceChildren();
     this.#root = createRoot(this.#mount);
+    this.#children = new MutationObserver(() => this.#render());
+    this.#children.observe(this, { childList: true, subtree: true, characterData: true });
     try {
       this.#client = createMmuClient(startWorker);
       this.#store = createVizStore(this.#client, {
@@ -114,6 +126,11 @@ export class KvmMmuVizElement extends HTMLElement {
     this.#render();
   }
 
+  #inlineScenario(): string | null {
+    const script = this.querySelector(':scope > script[type="application/json"]');
+    return script?.textContent ?? null;
+  }
+
   #fail(why: string): void {
     this.#store = null;
     this.#root?.render(<ErrorBox error={{ title: `Could not start: ${why}.`, problems: [] }} />);
@@ -121,11 +138,11 @@ export class KvmMmuVizElement extends HTMLElement {
 
   #render(): void {
     if (!this.#root || !this.#store) return;
-    const settings = readSettings((name) => this.getAttribute(name));
+    const settings = readSettings((name) => this.getAttribute(name), this.#inlineScenario());
     this.#root.render(
       <VizStoreContext.Provider value={this.#store}>
         <EmbedBoundary>
-          <EmbedApp settings={settings} />
+          <EmbedApp settings={settings} appUrl={APP_URL} />
         </EmbedBoundary>
       </VizStoreContext.Provider>,
     );
@@ -135,8 +152,17 @@ export class KvmMmuVizElement extends HTMLElement {
 if (typeof customElements !== 'undefined' && !customElements.get('kvm-mmu-viz'))
   customElements.define('kvm-mmu-viz', KvmMmuVizElement);
 
+// The upgrade pass over the page's scenario blocks, now and again on `kvmMmuViz.run()`.
+export { run };
+if (typeof window !== 'undefined') window.kvmMmuViz = { run };
+runWhenReady();
+
 declare global {
   interface HTMLElementTagNameMap {
     'kvm-mmu-viz': KvmMmuVizElement;
+  }
+  interface Window {
+    /** `kvmMmuViz.run()`: upgrade the page's scenario blocks again (src/embed/upgrade.ts). */
+    kvmMmuViz?: { run: typeof run };
   }
 }

@@ -53,7 +53,11 @@ function run(store: VizStore): void {
     root.render(
       <VizStoreContext.Provider value={store}>
         <EmbedBoundary>
-          <EmbedApp settings={settings} onError={onError} />
+          <EmbedApp
+            settings={settings}
+            onError={onError}
+            appUrl={new URL('./', location.href).href.split('#')[0]!}
+          />
         </EmbedBoundary>
       </VizStoreContext.Provider>,
     );

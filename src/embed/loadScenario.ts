@@ -18,6 +18,7 @@ export interface EmbedError {
 export function describeScenario(s: EmbedScenario): string {
   if ('preset' in s) return `preset "${s.preset}"`;
   if ('src' in s) return s.src;
+  if ('inline' in s) return 'the scenario written in the page';
   return 'the linked scenario';
 }
 
@@ -36,6 +37,10 @@ export async function loadScenario(
       ok = await store
         .getState()
         .load({ text: fetched, name: fileName(scenario.src) }, fileName(scenario.src), step);
+    } else if ('inline' in scenario) {
+      // Held to the same budget as every document (the schema's limits, the text's size).
+      const name = 'inline scenario';
+      ok = await store.getState().load({ text: scenario.inline, name }, name, step);
     } else if ('object' in scenario) {
       ok = await store.getState().load({ doc: scenario.object }, 'scenario', step);
     } else {

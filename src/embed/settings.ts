@@ -19,6 +19,8 @@ export type EmbedScenario = { key: string } & (
   | { doc: string }
   /** A URL to fetch the scenario JSON from, relative to the page. */
   | { src: string }
+  /** A document written in the page: the element's `<script type="application/json">` child. */
+  | { inline: string }
   /** A document object handed over by the parent page (the `load` message). */
   | { object: unknown }
 );
@@ -51,9 +53,10 @@ export const SETTING_NAMES = [
 
 type Get = (name: (typeof SETTING_NAMES)[number]) => string | null;
 
-export function readSettings(get: Get): EmbedSettings {
+/** `inline`: the text of a scenario written in the page, when there is one (the element's). */
+export function readSettings(get: Get, inline: string | null = null): EmbedSettings {
   const out: EmbedSettings = {
-    scenario: readScenario(get),
+    scenario: readScenario(get, inline),
     views: readViews(get('views') ?? get('view')),
     controls: oneOf(get('controls'), CONTROLS, 'minimal'),
     theme: oneOf(get('theme'), THEMES, 'auto'),
@@ -70,12 +73,14 @@ export function settingsFromHash(hash: string): EmbedSettings {
   return readSettings((name) => p.get(name));
 }
 
-function readScenario(get: Get): EmbedScenario | null {
-  // One source wins, most explicit first: a document in the link, a file, then a preset.
+function readScenario(get: Get, inline: string | null): EmbedScenario | null {
+  // One source wins, most explicit first: a document in the link, a file, the page's own, a preset.
   const doc = get('doc')?.trim();
   if (doc) return { key: `doc:${doc}`, doc };
   const src = get('src')?.trim();
   if (src) return { key: `src:${src}`, src };
+  const text = inline?.trim();
+  if (text) return { key: `inline:${text}`, inline: text };
   const preset = get('preset')?.trim();
   if (preset) return { key: `preset:${preset}`, preset };
   return null;
