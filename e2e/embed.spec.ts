@@ -365,3 +365,24 @@ test('without JavaScript the page still says what each figure is', async ({ brow
   await expect(page.locator('#viz-block')).toContainText('"name": "two SPTEs, one removed"');
   await context.close();
 });
+
+test('the Eras view is an embed view: four eras beside the chain, following the one timeline', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto('/embed.html#preset=rmap-tail-count-30&views=chain,eras&controls=full&step=100');
+  await expect(page.getByTestId('step-pos')).toHaveText('Step 100 / 245');
+  await expect(page.getByRole('region', { name: 'Chain', exact: true })).toBeVisible();
+  for (const era of ['rmap_ext4', 'pte_list_ext3', 'spte_count', 'tail_count'])
+    await expect(page.getByRole('region', { name: era, exact: true })).toBeVisible();
+  const descs = () =>
+    page
+      .getByRole('region', { name: 'tail_count', exact: true })
+      .getByTestId('era-descs')
+      .innerText();
+  const at100 = await descs();
+  await page.getByRole('button', { name: /Last step/ }).click();
+  await expect(page.getByTestId('step-pos')).toHaveText('Step 245 / 245');
+  await expect.poll(descs).not.toBe(at100);
+  expect(errors).toEqual([]);
+});

@@ -46,9 +46,10 @@ export function EmbedApp({ settings, onError, appUrl }: EmbedAppProps) {
     latest.current = { settings, onError };
   });
 
+  const also = views.filter((v) => v !== view).join(',');
   useEffect(() => {
-    store.getState().setView(view);
-  }, [store, view]);
+    store.getState().setView(view, also ? (also.split(',') as ViewName[]) : []);
+  }, [store, view, also]);
 
   useEffect(() => {
     const { settings: s, onError: report } = latest.current;

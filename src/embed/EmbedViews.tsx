@@ -5,6 +5,7 @@
 import { useVizApi, useVizStore, type ViewName } from '../store/useVizStore';
 import { CacheView } from '../views/CacheView';
 import { ChainView } from '../views/ChainView';
+import { EraView } from '../views/EraView';
 import { StatsPanel } from '../views/StatsPanel';
 import { TreeView } from '../views/tree/TreeView';
 
@@ -13,7 +14,7 @@ const LABEL: Record<ViewName, string> = {
   tree: 'Tree',
   caches: 'Caches',
   stats: 'Stats',
-  eras: 'Eras', // not an embed view (settings.ts leaves it out): the app's tab only
+  eras: 'Eras',
 };
 
 const NO_SERIES = { descriptors: [], bytes: [], flushes: [], pages: [] };
@@ -48,6 +49,11 @@ export function EmbedViews({ views }: { views: ViewName[] }) {
                 onSelect={(sel) => select(sel)}
                 wheelNeedsFocus
               />
+            </div>
+          )}
+          {view === 'eras' && (
+            <div className="kmv-panel">
+              <EraView />
             </div>
           )}
           {view === 'caches' && <CacheView caches={snapshot.caches} focus={snapshot.step.focus} />}

@@ -34,7 +34,7 @@ export interface EmbedSettings {
   autoplay: boolean;
 }
 
-export const VIEW_NAMES: readonly ViewName[] = ['chain', 'tree', 'caches', 'stats'];
+export const VIEW_NAMES: readonly ViewName[] = ['chain', 'tree', 'caches', 'stats', 'eras'];
 const CONTROLS: readonly Controls[] = ['full', 'minimal', 'none'];
 const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
 

@@ -67,6 +67,8 @@ export interface VizState {
   /** What that failed load was asked to open (a trace's problems offer the part before the bad line). */
   failedSource: Source | null;
   view: ViewName;
+  /** Views drawn beside `view` (an embed stacks several): their data is fetched too. */
+  alsoShown: ViewName[];
   chain: ChainSelection;
   selection: Selection | null;
   playing: boolean;
@@ -87,7 +89,7 @@ export interface VizState {
   goTo(position: number): void;
   stepBy(delta: number): void;
   opBy(delta: number): void;
-  setView(view: ViewName): void;
+  setView(view: ViewName, alsoShown?: ViewName[]): void;
   setChain(chain: ChainSelection): void;
   select(sel: Selection | null): void;
   play(on: boolean): void;
@@ -145,13 +147,14 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
     let timer: ReturnType<typeof setInterval> | null = null;
 
     const fetchAt = async (position: number): Promise<void> => {
-      const { view, chain, compare } = get();
-      const opts = { chain, tree: view === 'tree' };
+      const { view, alsoShown, chain, compare } = get();
+      const shows = (v: ViewName) => view === v || alsoShown.includes(v);
+      const opts = { chain, tree: shows('tree') };
       const snapshot = await client.run((a) => a.snapshot(position, opts));
       const other = compare ? await client.run((a) => a.compareSnapshot(position, opts)) : null;
       // None yet for this timeline: the worker replays the four eras, then we ask again.
-      const eras = view === 'eras' ? await client.run((a) => a.erasSnapshot(position)) : null;
-      if (view === 'eras' && !eras) loadEras.ensure(get().info);
+      const eras = shows('eras') ? await client.run((a) => a.erasSnapshot(position)) : null;
+      if (shows('eras') && !eras) loadEras.ensure(get().info);
       set((s) => ({
         snapshot,
         position,
@@ -187,7 +190,9 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
       client,
       (erasLoading) => set({ erasLoading }),
       () => {
-        if (get().view === 'eras' && get().info) request(target ?? get().position);
+        const s = get();
+        if ((s.view === 'eras' || s.alsoShown.includes('eras')) && s.info)
+          request(target ?? s.position);
       },
     );
 
@@ -313,6 +318,7 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
       problemsHeading: null,
       failedSource: null,
       view: 'chain',
+      alsoShown: [],
       chain: { kind: 'focus' },
       selection: null,
       playing: false,
@@ -415,8 +421,8 @@ export function createVizStore(client: MmuClient, options: StoreOptions = {}): V
         request(to);
       },
 
-      setView(view) {
-        set({ view });
+      setView(view, alsoShown = []) {
+        set({ view, alsoShown });
         if (get().info) request(target ?? get().position);
       },
 
