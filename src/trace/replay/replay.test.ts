@@ -166,15 +166,7 @@ describe('trace replay checks', () => {
       'fast_page_fault: vcpu 0 gva 10000 error_code P|W|U sptep 000000005ba98153 old 0xcc10e65 new cc10e67 spurious 0 fixed 1',
       'fast_page_fault: vcpu 0 gva 20000 error_code P|W|U sptep 000000005ba98153 old 0xcc20e65 new cc20e67 spurious 0 fixed 1',
     ];
-    const world = new MmuWorld(
-      { memslots: [], vcpus: 1, rmapHeads: 0 },
-      { tdp: true, tdpMmu: false },
-    );
-    installTraceReplay(world);
-    const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
-    const p = new TraceParser(imp.handlers);
-    p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
-    p.end();
+    const world = shadowTdpReplay(lines);
     const leaf = [...world.vm.livePages()].find((sp) => sp.level === 1)!;
     expect(world.vm.spt.flagsAt(leaf.id, 0x10) & SPTE_WRITABLE).toBe(SPTE_WRITABLE);
     expect(traceStateOf(world)!.contradictions.map((c) => c.line)).toEqual([8]);
@@ -189,15 +181,7 @@ describe('trace replay checks', () => {
     'kvm_mmu_set_spte: gfn 200 spte cc00ee7 (rwxu) level 2 at b07a008',
   ];
   const tdpReplay = (lines: string[]) => {
-    const world = new MmuWorld(
-      { memslots: [], vcpus: 1, rmapHeads: 0 },
-      { tdp: true, tdpMmu: false },
-    );
-    installTraceReplay(world);
-    const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
-    const p = new TraceParser(imp.handlers);
-    p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
-    p.end();
+    const world = shadowTdpReplay(lines);
     const huge = [...world.vm.livePages()].find((sp) => sp.level === 2)!;
     return { r: traceStateOf(world)!, flags: world.vm.spt.flagsAt(huge.id, 1) };
   };
@@ -252,3 +236,17 @@ describe('trace replay checks', () => {
     expect(traceStateOf(checkpoint)!.peak).toEqual(traceStateOf(world)!.peak);
   });
 });
+
+/** `lines` (event text after the task/CPU/time head) replayed as TDP on the shadow MMU. */
+function shadowTdpReplay(lines: string[]): MmuWorld {
+  const world = new MmuWorld(
+    { memslots: [], vcpus: 1, rmapHeads: 0 },
+    { tdp: true, tdpMmu: false },
+  );
+  installTraceReplay(world);
+  const imp = new TraceImport((ev) => applyMmuOp(world, { op: 'kernel_event', ev }));
+  const p = new TraceParser(imp.handlers);
+  p.push(lines.map((l) => HEAD + l).join('\n') + '\n');
+  p.end();
+  return world;
+}
