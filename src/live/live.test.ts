@@ -128,10 +128,16 @@ describe('tracefs', () => {
     await expect(enableEvents(dir)).rejects.toBeInstanceOf(LiveError);
     await rm(dir, { recursive: true });
   });
-  it('the CLI exits non-zero with one message and no stack', () => {
-    const r = spawnSync('npx', ['tsx', 'src/cli/live.ts', '--tracefs', '/no/such/tracefs'], {
-      encoding: 'utf8',
-    });
+  it('the CLI exits non-zero with one message and no stack', async () => {
+    // A dist/ of its own: the test runs before `npm run build` in CI.
+    const dist = await mkdtemp(join(tmpdir(), 'live-dist-'));
+    await writeFile(join(dist, 'index.html'), '<!doctype html>');
+    const r = spawnSync(
+      'npx',
+      ['tsx', 'src/cli/live.ts', '--tracefs', '/no/such/tracefs', '--dist', dist],
+      { encoding: 'utf8' },
+    );
+    await rm(dist, { recursive: true });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('mount -t tracefs nodev /sys/kernel/tracing');
     expect(r.stderr).not.toMatch(/\n\s+at /);
