@@ -28,7 +28,11 @@ export interface MmuClient {
   run<R>(fn: (api: MmuApiRemote) => R): Promise<Awaited<R>>;
   /** Ends the worker (whatever it is doing) and starts a fresh one, with nothing loaded. */
   restart(why: string): void;
-  /** Ends the worker for good (its widget left the page). */
+  /**
+   * Ends the worker for good (its widget left the page). Calls still waiting, and any made
+   * later, never settle: no one is left to hear them, and a rejection would only surface as an
+   * unhandled error in the page that removed the widget.
+   */
   close(): void;
   /**
    * Called when the worker dies by itself (an uncaught error, a message it could not read).
@@ -50,6 +54,7 @@ export function createMmuClient(makeWorker?: () => Worker): MmuClient {
   let api: MmuApiRemote;
   let answered = false;
   let live = false;
+  let closed = false;
   /** Rejects every call in flight on the current worker. */
   let endAll: (why: string) => void = () => {};
   let ended: Promise<never>;
@@ -87,15 +92,22 @@ export function createMmuClient(makeWorker?: () => Worker): MmuClient {
 
   const client: MmuClient = {
     async run<R>(fn: (api: MmuApiRemote) => R): Promise<Awaited<R>> {
-      const r = await Promise.race([fn(api) as Promise<Awaited<R>>, ended]);
-      answered = true;
-      return r;
+      if (closed) return never<Awaited<R>>();
+      try {
+        const r = await Promise.race([fn(api) as Promise<Awaited<R>>, ended]);
+        answered = true;
+        return r;
+      } catch (e) {
+        if (closed) return never<Awaited<R>>();
+        throw e;
+      }
     },
     restart(why) {
       end(why);
       begin();
     },
     close() {
+      closed = true;
       end('closed');
     },
     onDied: null,
@@ -103,3 +115,5 @@ export function createMmuClient(makeWorker?: () => Worker): MmuClient {
   begin();
   return client;
 }
+
+const never = <T>(): Promise<T> => new Promise<T>(() => {});
