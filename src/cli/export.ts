@@ -1,7 +1,7 @@
 /**
- * npm run export -- <scenario.json | --preset NAME> [--step N] [--view chain|tree]
- *                   [--out file.svg] [--width PX]
- * Draws one view at one step to a standalone SVG (light theme), for docs built without
+ * npm run export -- <scenario.json | --preset NAME> [--step N] [--view chain|tree|caches]
+ *                   [--format svg|png] [--theme light|dark] [--out FILE] [--width PX]
+ * Draws one view at one step to a standalone plain SVG or PNG, for docs built without
  * JavaScript. The work is in exportCli.ts; this entry only lets Node import the views.
  */
 import { register } from 'node:module';

@@ -3,23 +3,26 @@
  * Every failure is one clear line and a non-zero exit: 2 for a wrong command line, 1 for a
  * scenario or step that does not work.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isKernelVersion, KERNEL_VERSIONS } from '../model/kernelVersions';
 import { PRESETS } from '../scenario/presets';
 import { MmuSession, type Source } from '../worker/mmuSession';
-import { exportSvg, type ExportCss, type ExportView } from './exportSvg';
+import { EXPORT_VIEWS, exportSvg, type ExportCss, type ExportView } from './exportSvg';
+import { paletteOf, type ExportTheme } from './exportTheme';
 
 export interface Io {
-  /** The SVG, when there is no --out. */
-  out(text: string): void;
+  /** The SVG (or the PNG's bytes), when there is no --out. */
+  out(data: string | Uint8Array): void;
   err(line: string): void;
 }
 
 const USAGE =
-  'usage: npm run export -- <scenario.json | --preset NAME> [--step N] [--view chain|tree] ' +
-  '[--kernel VERSION] [--out file.svg] [--width PX]';
+  'usage: npm run export -- <scenario.json | --preset NAME> [--step N] ' +
+  `[--view ${EXPORT_VIEWS.join('|')}] [--kernel VERSION] [--format svg|png] [--theme light|dark] ` +
+  '[--out FILE] [--width PX]';
 
 class Failure extends Error {
   constructor(
@@ -63,14 +66,39 @@ async function exportOnce(argv: string[], io: Io): Promise<void> {
     chain: { kind: 'focus' },
     tree: args.view === 'tree',
   });
-  const svg = exportSvg(snapshot, args.view, readCss(), args.width);
-  if (!args.out) return io.out(svg);
+  const svg = exportSvg(snapshot, args.view, readCss(), args.width, args.theme);
+  const data = args.format === 'png' ? toPng(svg) : svg;
+  if (!args.out) return io.out(data);
   try {
-    writeFileSync(args.out, svg);
+    writeFileSync(args.out, data);
   } catch (e) {
     throw new Failure(`cannot write ${args.out}: ${(e as Error).message}`, 1);
   }
   io.err(`wrote ${args.out}: ${args.view} of ${args.what} at step ${step} of ${total}`);
+}
+
+/**
+ * The SVG drawn to a PNG by rsvg-convert (librsvg): the renderer of GNOME, ImageMagick and the
+ * kernel's docs build, so the PNG is what those pipelines make of the SVG. $RSVG_CONVERT names
+ * another binary (the tests use it for the missing case).
+ */
+function toPng(svg: string): Uint8Array {
+  const bin = process.env.RSVG_CONVERT || 'rsvg-convert';
+  const r = spawnSync(bin, ['--format', 'png'], { input: svg, maxBuffer: 1 << 30 });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw new Failure(
+        `--format png needs rsvg-convert, which is not installed (Debian: apt-get install librsvg2-bin)`,
+        1,
+      );
+    throw new Failure(`rsvg-convert failed: ${r.error.message}`, 1);
+  }
+  if (r.status !== 0) {
+    const why = r.stderr.toString().trim().split('\n')[0] || `exit status ${r.status}`;
+    throw new Failure(`rsvg-convert failed: ${why}`, 1);
+  }
+  return new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength);
 }
 
 interface Args {
@@ -79,6 +107,8 @@ interface Args {
   what: string;
   step?: number;
   view: ExportView;
+  format: 'svg' | 'png';
+  theme: ExportTheme;
   out?: string;
   width: number;
 }
@@ -92,12 +122,16 @@ function readArgs(argv: string[]): Args {
   }
   const { values: v, positionals } = parsed;
   const view = v.view ?? 'chain';
-  if (view !== 'chain' && view !== 'tree') throw usage(`--view ${view}: chain or tree`);
+  if (!isView(view)) throw usage(`--view ${view}: one of ${EXPORT_VIEWS.join(', ')}`);
+  const format = v.format ?? 'svg';
+  if (format !== 'svg' && format !== 'png') throw usage(`--format ${format}: svg or png`);
+  const theme = v.theme ?? 'light';
+  if (theme !== 'light' && theme !== 'dark') throw usage(`--theme ${theme}: light or dark`);
   const width = v.width === undefined ? 960 : Number(v.width);
   if (!Number.isInteger(width) || width < 320) throw usage(`--width ${v.width}: 320 or more`);
   if (v.step !== undefined && !/^\d+$/.test(v.step))
     throw usage(`--step ${v.step}: a step number (0 or more)`);
-  const out: Args = { ...readSource(v.preset, positionals), view, width };
+  const out: Args = { ...readSource(v.preset, positionals), view, format, theme, width };
   if (v.kernel !== undefined) {
     if (!isKernelVersion(v.kernel))
       throw usage(`--kernel ${v.kernel}: one of ${KERNEL_VERSIONS.join(', ')}`);
@@ -119,8 +153,14 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       width: { type: 'string' },
       kernel: { type: 'string' },
+      format: { type: 'string' },
+      theme: { type: 'string' },
     },
   });
+}
+
+function isView(view: string): view is ExportView {
+  return (EXPORT_VIEWS as readonly string[]).includes(view);
 }
 
 function readSource(preset: string | undefined, files: string[]): Pick<Args, 'source' | 'what'> {
@@ -145,8 +185,10 @@ function readSource(preset: string | undefined, files: string[]): Pick<Args, 'so
 /** The stylesheets, read beside this file's sources (src/). */
 function readCss(): ExportCss {
   const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+  const palette = paletteOf(read('../app.css'));
   return {
-    chain: ['../app.css', '../layout.css', '../views/ChainView.css'].map(read).join('\n'),
+    chain: palette + '\n' + read('../views/ChainView.css'),
     tree: read('../views/tree/TreeSvg.css'),
+    caches: palette,
   };
 }

@@ -22,6 +22,18 @@ function run(script: string, ...args: string[]) {
 const TRACE = 'test/traces/linux-6.12/shadow-alias/trace.txt.gz';
 
 describe('hostile inputs to the CLIs', () => {
+  it('export: an unknown view, a bad step, a step past the end', () => {
+    const view = run('export.ts', '--preset', 'guest-fork', '--view', 'eras');
+    expect(view.status).toBe(2);
+    expect(view.err.split('\n')[0]).toBe('export: --view eras: one of chain, tree, caches');
+    const step = run('export.ts', '--preset', 'guest-fork', '--step', 'last');
+    expect(step.status).toBe(2);
+    expect(step.err.split('\n')[0]).toBe('export: --step last: a step number (0 or more)');
+    const past = run('export.ts', '--preset', 'rmap-spte-count-30', '--step', '99999999999');
+    expect(past).toMatchObject({ status: 1 });
+    expect(past.err).toMatch(/^export: --step 99999999999 is past the end: .* has steps 0 to 254$/);
+  }, 30_000);
+
   it('golden: a directory that is not there', () => {
     expect(run('golden.ts', join(dir, 'nope'))).toMatchObject({
       status: 2,

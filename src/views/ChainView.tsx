@@ -196,7 +196,7 @@ function HeadChain({ frame, name, variant, steps, current, fixedWidth, boxWidth 
 }
 
 /** Column labels: what each 8-byte word of a pte_list_desc holds, and where the line ends. */
-function Ruler({ layout, variant }: { layout: ChainLayout; variant: VariantInfo }) {
+export function Ruler({ layout, variant }: { layout: ChainLayout; variant: VariantInfo }) {
   const { xByte, word, rulerY } = layout;
   const narrow = word < 46; // "sc | tc" needs ~45px at 10px monospace
   const labels = [
@@ -221,7 +221,7 @@ function Ruler({ layout, variant }: { layout: ChainLayout; variant: VariantInfo 
 }
 
 /** kvm_rmap_head.val: 0, one SPTE pointer (bit 0 clear), or a descriptor | KVM_RMAP_MANY. */
-function HeadWord({
+export function HeadWord({
   frame,
   name,
   layout,
