@@ -43,3 +43,26 @@ export function measure(name: string, ops: number, run: () => unknown, repeats =
   );
   return r;
 }
+
+/** measure() for a workload that awaits (the trace.dat reader reads through a ByteSource). */
+export async function measureAsync(
+  name: string,
+  ops: number,
+  run: () => Promise<unknown>,
+  repeats = 8,
+): Promise<BenchResult> {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    held.push(await run());
+    times.push(Number(process.hrtime.bigint() - t0));
+    held.length = 0;
+  }
+  const settled = times.slice(Math.floor(repeats / 2)).sort((a, b) => a - b);
+  const median = settled[Math.floor(settled.length / 2)]!;
+  const r = { name, nsPerOp: median / ops, ops, heapMB: 0 };
+  console.log(
+    `${name.padEnd(40)} ${r.nsPerOp.toFixed(1).padStart(10)} ns/op ${String(ops).padStart(9)} ops`,
+  );
+  return r;
+}

@@ -10,6 +10,7 @@ import type { BenchResult } from './measure';
 import { mmuBenches } from './mmuBench';
 import { rmapBenches } from './rmapBench';
 import { traceBenches } from './traceBench';
+import { datBenches } from './datBench';
 
 const results: BenchResult[] = [];
 results.push(
@@ -18,6 +19,7 @@ results.push(
   ...cBaseline(),
   ...mmuBenches(),
   ...traceBenches(),
+  ...(await datBenches()),
 );
 
 const byName = Object.fromEntries(

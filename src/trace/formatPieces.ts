@@ -29,8 +29,9 @@ export const SDEC = 5;
 export const BIT = 6;
 /**
  * %p: 16 hex digits, split like HEX64. A hashed pointer (the default) is a 32-bit hash, so Hi is 0;
- * with no_hash_pointers it is the address. Numbers, not text: a 16-character slice would keep the
- * whole chunk it came from alive for as long as the record lives.
+ * with no_hash_pointers it is the address. trace-cmd report prints the record's unhashed value
+ * through glibc's %p instead: "0xffff8b690c182080", "(nil)". Numbers, not text: a 16-character
+ * slice would keep the whole chunk it came from alive for as long as the record lives.
  */
 export const PTR = 7;
 /** __print_flags over the PFERR_* bits. */

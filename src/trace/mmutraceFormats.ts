@@ -180,6 +180,12 @@ export interface TraceEventHead<N extends TraceEventName = TraceEventName> {
   ts: number;
   cpu: number;
   pid: number;
+  /**
+   * Properties the line did not print, whose values here are placeholders (NaN, false): set only
+   * for trace-cmd report's kvm plugin lines (pluginLines.ts), which leave out mmu_valid_gen,
+   * ad_disabled and, on the zap and sync events, the gfn.
+   */
+  unprinted?: readonly string[];
 }
 
 export type TraceEventOf<N extends TraceEventName> = Simplify<

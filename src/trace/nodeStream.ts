@@ -1,12 +1,19 @@
 /**
  * Feeds a TraceParser from Node streams and files: node:zlib for .gz, the stream's own UTF-8
  * decoder (which never splits a character between chunks). Node-only, so it lives apart from the
- * parser, which the browser worker uses too.
+ * parser, which the browser worker uses too. A trace-cmd trace.dat (told by its magic bytes, also
+ * gzipped) goes to the .dat reader instead (dat/datReader.ts), through a file handle.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
+import type { ByteSource } from './dat/byteSource';
+import { isDatMagic } from './dat/datMeta';
+import { parseDat, type DatSummary } from './dat/datReader';
 import { TraceParser, type TraceHandlers, type TraceSummary } from './traceParser';
 
 /** Reads `input` to its end into `parser`; `gzip` says whether to gunzip it first. */
@@ -46,9 +53,100 @@ function countNewlines(s: string): number {
   return n;
 }
 
-/** A trace file, gzipped or not (told by its first two bytes, not its name). */
-export function parseTraceFile(path: string, handlers: TraceHandlers = {}): Promise<TraceSummary> {
+/**
+ * A trace file, gzipped or not (told by its first bytes, not its name): text, or a trace.dat.
+ * A .dat's summary also has `dat`, what the file says about itself.
+ */
+export async function parseTraceFile(
+  path: string,
+  handlers: TraceHandlers = {},
+): Promise<TraceSummary | DatSummary> {
+  const kind = await fileKind(path);
+  if (kind.dat) {
+    const file = await openDatFile(path, kind.gzip);
+    try {
+      return await parseDat(file.source, handlers, { kernel: handlers.kernel });
+    } finally {
+      await file.close();
+    }
+  }
   return readTraceFile(path, new TraceParser(handlers));
+}
+
+/** Whether the file is gzipped, and whether it (or what it inflates to) is a trace.dat. */
+export async function fileKind(path: string): Promise<{ gzip: boolean; dat: boolean }> {
+  const fh = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(1 << 12), 0, 1 << 12, 0);
+    const head = buffer.subarray(0, bytesRead);
+    const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    if (!gzip) return { gzip, dat: isDatMagic(head) };
+    // The first bytes of what it inflates to; a stream cut here is fine (no error on the end).
+    let inner: Buffer;
+    try {
+      inner = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch {
+      return { gzip, dat: false }; // the text reader says what is wrong with it
+    }
+    return { gzip, dat: isDatMagic(inner) };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A file as a ByteSource: each read is a positioned read of the handle. */
+async function fileSource(path: string): Promise<{ source: ByteSource; close(): Promise<void> }> {
+  const fh = await open(path, 'r');
+  const { size } = await fh.stat();
+  return {
+    source: {
+      size,
+      async read(offset, length) {
+        const n = Math.max(0, Math.min(length, size - offset));
+        const buf = Buffer.alloc(n);
+        const { bytesRead } = await fh.read(buf, 0, n, offset);
+        return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+      },
+    },
+    close: () => fh.close(),
+  };
+}
+
+/**
+ * A trace.dat to read: the file itself, or, gzipped, a temporary file it is inflated into (a
+ * gzip stream cannot be read at an offset, and inflating into memory would hold all of it),
+ * removed on close.
+ */
+export async function openDatFile(
+  path: string,
+  gzip: boolean,
+): Promise<{ source: ByteSource; close(): Promise<void> }> {
+  if (!gzip) return fileSource(path);
+  const dir = await mkdtemp(join(tmpdir(), 'kvm-mmu-viz-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const inflated = join(dir, 'trace.dat');
+    await pipelineAsync(createReadStream(path), createGunzip(), createWriteStream(inflated));
+    const f = await fileSource(inflated);
+    return {
+      source: f.source,
+      close: async () => {
+        await f.close();
+        await remove();
+      },
+    };
+  } catch (e) {
+    await remove();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR')
+      throw new Error(
+        `gzip data of the trace.dat is cut short or corrupt: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    throw e;
+  }
 }
 
 /** The same, into any parser-shaped sink (one that also looks at the text on its way). */

@@ -87,6 +87,18 @@ export class FieldScanner {
               break;
             } else return this.fail(k, pos, '"0x" and hex digits');
           }
+          // trace-cmd report prints %p through glibc: the unhashed pointer as "0x..." (or "(nil)").
+          let glibc = false;
+          if (p.k === PTR && s.charCodeAt(pos) === 40 && s.startsWith('(nil)', pos)) {
+            rec[p.nameHi] = 0;
+            rec[p.nameLo] = 0;
+            pos += 5;
+            break;
+          }
+          if (p.k === PTR && s.charCodeAt(pos) === 48 && s.charCodeAt(pos + 1) === 120) {
+            glibc = true;
+            pos += 2;
+          }
           // One pass in 32-bit integer ops: digits fill lo, those pushed out of it move into hi.
           // More than 16 digits overflow hi, and are refused below.
           let e = pos;
@@ -104,7 +116,7 @@ export class FieldScanner {
           const digits = e - pos;
           if (digits === 0 || (e < end && isWordChar(s.charCodeAt(e)))) return this.fail(k, pos);
           if (p.k === HEX64 || p.k === PTR) {
-            if (p.k === PTR ? digits !== 16 : digits > 16)
+            if (p.k === PTR && !glibc ? digits !== 16 : digits > 16)
               return this.fail(k, pos, p.k === PTR ? p.expect : 'at most 16 hex digits');
             rec[p.nameHi] = hi;
             rec[p.nameLo] = lo;

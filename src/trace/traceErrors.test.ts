@@ -126,12 +126,20 @@ describe('a known event whose fields do not parse', () => {
     });
   });
 
-  it("names trace-cmd's kvm plugin when its text stands in for the print fmt", () => {
-    expect(message('kvm_mmu_get_page: new sp gfn 10 4 q0 wux !pae nxe wp root 0 sync')).toBe(
-      'line 3: kvm_mmu_get_page: expected "sp gen", got "new" (this looks like trace-cmd report\'s kvm plugin output; read the kernel\'s text instead: /sys/kernel/tracing/trace, or trace-cmd show)',
+  it("reads trace-cmd's kvm plugin text, and names it when such a line is wrong", () => {
+    expect(() =>
+      parseTraceText(
+        GOOD + HEAD + 'kvm_mmu_get_page: new sp gfn 10 4 q0 wux !pae nxe wp root 0 sync\n',
+      ),
+    ).not.toThrow();
+    expect(message('kvm_mmu_get_page: new sp gfn 10 4 q0 wux !pae nxe wp root 0 maybe')).toBe(
+      'line 3: kvm_mmu_get_page: expected "sync" or "unsync" after "root 0", got "maybe" (read as trace-cmd report\'s kvm plugin text)',
     );
-    expect(message('kvm_exit: reason npf rip 0x1000 info 200000006 10000')).toMatch(
-      /^line 3: kvm_exit: expected "vcpu", got "reason" \(this looks like trace-cmd/,
+    expect(message('kvm_mmu_prepare_zap_page: 2 q0 w-x !pae nxe root 0 sync')).toBe(
+      'line 3: kvm_mmu_prepare_zap_page: expected "wp" or "!wp" after "nxe", got "root" (read as trace-cmd report\'s kvm plugin text)',
+    );
+    expect(message('kvm_exit: reason EXIT_NPF rip 0x1000 main+0x10 info 200000006 10000')).toBe(
+      'line 3: kvm_exit: expected "info" after "rip 0x1000", got "main+0x10" (read as trace-cmd report\'s kvm plugin text)',
     );
   });
 });

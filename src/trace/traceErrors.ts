@@ -30,6 +30,13 @@ export class TraceParseError extends Error {
         (hint === null ? '' : ` (${hint})`),
     );
   }
+
+  /** A line whose text read but whose values are wrong: "line 9: kvm_mmu_get_page: WHY". */
+  static at(line: number, event: string, why: string): TraceParseError {
+    const e = new TraceParseError(line, event, why, '', null);
+    e.message = `line ${line}: ${event}: ${why}`;
+    return e;
+  }
 }
 
 /** The word (or the first 24 characters) at `pos`, null at the end of the line. */
@@ -78,19 +85,6 @@ function afterText(
   return '';
 }
 
-/**
- * trace-cmd report's kvm plugin prints these events its own way ("new sp gfn 10 4 q0 wux !pae
- * nxe wp root 0 sync", "reason npf rip 0x1000 info 200000006 10000"), decoding the role with an
- * older layout of its own, so its text is not the kernel's print fmt.
- */
-function pluginHint(event: string, s: string, body: number, end: number): string | null {
-  const text = s.slice(body, end);
-  const role = /^(new |existing )?(sp gfn [0-9a-f]+ )?\d+ q\d/.test(text);
-  const exit = event === 'kvm_exit' && / info [0-9a-f]+ [0-9a-f]+$/.test(text);
-  if (!role && !exit) return null;
-  return "this looks like trace-cmd report's kvm plugin output; read the kernel's text instead: /sys/kernel/tracing/trace, or trace-cmd show";
-}
-
 export function fieldsError(
   line: number,
   event: string,
@@ -99,6 +93,7 @@ export function fieldsError(
   end: number,
   pieces: readonly Piece[],
   scan: { starts: Int32Array; failPiece: number; failPos: number; failExpect: string | null },
+  hint: string | null = null,
 ): TraceParseError {
   const k = scan.failPiece;
   const p = pieces[k];
@@ -124,6 +119,6 @@ export function fieldsError(
     scan.failExpect ?? expectOf(pieces, k),
     afterText(s, scan.starts, pieces, k, scan.failPos),
     gotText(s, scan.failPos, end),
-    pluginHint(event, s, bodyStart, end),
+    hint,
   );
 }

@@ -6,12 +6,17 @@
  *
  * What it emits: every event of EVENT_FORMATS with its fields typed (onEvent), trace_marker
  * lines (onMarker), and lost-event notices (onGap). Other events are counted by name and skipped.
+ * trace-cmd report's own forms of an event (its kvm plugin's text, -N's raw fields) are read too
+ * (reportLines.ts); their role words need the release, so from the first such line until the
+ * first MiB has told it, what the parser emits waits, in order.
  * The first line that is none of these, or a known event whose fields do not parse, stops the
  * parse with a TraceParseError; push() and end() throw it, and throw it again if called after.
  */
+import type { KernelVersion } from '../model/kernelVersions';
 import type { Piece } from './formatPieces';
 import { LineHeader } from './lineHeader';
-import { EVENT_FORMATS, type TraceEvent } from './mmutraceFormats';
+import { EVENT_FORMATS, type TraceEvent, type TraceEventName } from './mmutraceFormats';
+import { ReportLines, type Convert } from './reportLines';
 import { FieldScanner } from './scanFields';
 import { ownCopy } from './scanText';
 import { fieldsError, gotText, TraceParseError } from './traceErrors';
@@ -41,6 +46,13 @@ export interface TraceHandlers {
   withText?: boolean;
   onMarker?: (m: TraceMarker) => void;
   onGap?: (g: TraceGap) => void;
+  /** After the last line: end() calls it before it returns. */
+  onEnd?: () => void;
+  /**
+   * The release the user gave: a report's role words are read by its layout. Without it, the
+   * trace's first MiB tells (roleLayoutKernel).
+   */
+  kernel?: KernelVersion;
 }
 
 export interface TraceSummary {
@@ -55,6 +67,12 @@ export interface TraceSummary {
   gaps: number;
   /** Events the gaps say were lost, where they say how many. */
   lost: number;
+  /**
+   * Lines read from trace-cmd report's kvm plugin text (which leaves fields out: pluginLines.ts)
+   * and from report -N's raw fields.
+   */
+  pluginLines: number;
+  rawLines: number;
 }
 
 /** A "line" longer than this is not trace text (a trace.dat, a binary): stop instead of buffering. */
@@ -63,13 +81,20 @@ const MARK = 'tracing_mark_write';
 
 const GAP =
   /^(?:CPU:(\d+) )?\[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED|EVENTS DROPPED)\]$/;
-/** What trace-cmd report prints before the events. */
-const PREAMBLE = /^(?:cpus=\d+|version = \d+|CPU \d+ is empty)$/;
+/**
+ * What trace-cmd report prints besides events: "cpus=N" first, "version = N" (--version), "CPU N
+ * is empty" (a CPU whose buffer held nothing), and with --boundary or --debug "CPU:N [SUBBUFFER
+ * START]" before each sub-buffer's first event (--debug adds " [TS:0xOFFSET]").
+ */
+const PREAMBLE =
+  /^(?:cpus=\d+|version = \d+|CPU \d+ is empty|CPU:\d+ \[SUBBUFFER START\](?: \[\d+:0x[0-9a-f]+\])?)$/;
 
 interface Known {
-  name: string;
+  name: TraceEventName;
   pieces: readonly Piece[];
   count: number;
+  /** trace-cmd report's kvm plugin prints it its own way. */
+  plugin: boolean;
 }
 
 export class TraceParser {
@@ -89,15 +114,29 @@ export class TraceParser {
   private readonly onEvent: TraceHandlers['onEvent'];
   private readonly onMarker: TraceHandlers['onMarker'];
   private readonly onGap: TraceHandlers['onGap'];
+  private readonly onEnd: TraceHandlers['onEnd'];
   private readonly withText: boolean;
+  private readonly report: ReportLines;
+  /** What waits for the release (see the top): null while nothing does. */
+  private held: (() => void)[] | null = null;
 
   constructor(handlers: TraceHandlers = {}) {
     this.onEvent = handlers.onEvent;
     this.onMarker = handlers.onMarker;
     this.onGap = handlers.onGap;
+    this.onEnd = handlers.onEnd;
     this.withText = handlers.withText ?? false;
-    for (const [name, f] of Object.entries(EVENT_FORMATS)) {
-      const k: Known = { name, pieces: f.pieces, count: 0 };
+    this.report = new ReportLines(handlers.kernel);
+    for (const [name, f] of Object.entries(EVENT_FORMATS) as [
+      TraceEventName,
+      { pieces: readonly Piece[] },
+    ][]) {
+      const k: Known = {
+        name,
+        pieces: f.pieces,
+        count: 0,
+        plugin: ReportLines.pluginFormat(name) !== undefined,
+      };
       this.known.push(k);
       (this.byLength[name.length] ??= []).push(k);
     }
@@ -106,6 +145,7 @@ export class TraceParser {
   push(chunk: string): void {
     if (this.failed) throw this.failed;
     try {
+      if (this.report.feed(chunk)) this.release();
       this.pushLines(chunk);
     } catch (e) {
       if (e instanceof TraceParseError) this.failed = e;
@@ -116,15 +156,18 @@ export class TraceParser {
   /** The last line may lack its newline; a cut-off event there is an error like any other. */
   end(): TraceSummary {
     if (this.failed) throw this.failed;
-    if (this.partial !== '') {
-      const s = this.partial;
-      this.partial = '';
-      try {
+    try {
+      if (this.partial !== '') {
+        const s = this.partial;
+        this.partial = '';
         this.line(s, 0, s.length);
-      } catch (e) {
-        if (e instanceof TraceParseError) this.failed = e;
-        throw e;
       }
+      this.report.decide();
+      this.release();
+      this.onEnd?.();
+    } catch (e) {
+      if (e instanceof TraceParseError) this.failed = e;
+      throw e;
     }
     return this.summary();
   }
@@ -145,7 +188,35 @@ export class TraceParser {
       markers: this.markers,
       gaps: this.gaps,
       lost: this.lost,
+      pluginLines: this.report.plugin,
+      rawLines: this.report.raw,
     };
+  }
+
+  /** The release is known: what waited for it goes out, in order. */
+  private release(): void {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    for (const f of held) f();
+  }
+
+  private emit(e: TraceEvent): void {
+    if (this.held !== null) this.held.push(() => this.onEvent?.(e));
+    else this.onEvent?.(e);
+  }
+
+  /** A report line's event, now or once the release is known. */
+  private emitConverted(convert: Convert, text: string | undefined): void {
+    const out = (kernel: KernelVersion) => {
+      const e = convert(kernel) as (TraceEvent & { text?: string }) | null;
+      if (e === null) return;
+      if (text !== undefined) e.text = text;
+      this.onEvent?.(e);
+    };
+    const kernel = this.report.kernel;
+    if (kernel !== null && this.held === null) out(kernel);
+    else (this.held ??= []).push(() => out(this.report.kernel!));
   }
 
   private pushLines(chunk: string): void {
@@ -221,10 +292,13 @@ export class TraceParser {
           cpu: h.cpu,
           pid: h.pid,
         };
-        if (!this.scanner.scan(s, body, end, k.pieces, rec))
-          throw fieldsError(n, k.name, s, body, end, k.pieces, this.scanner);
+        if (!this.scanner.scan(s, body, end, k.pieces, rec)) {
+          this.otherForm(k, s, start, body, end, h);
+          return;
+        }
         if (this.withText) rec.text = ownCopy(s.slice(start, end));
-        this.onEvent?.(rec as unknown as TraceEvent);
+        if (this.held === null) this.onEvent?.(rec as unknown as TraceEvent);
+        else this.emit(rec as unknown as TraceEvent);
         return;
       }
     }
@@ -251,8 +325,35 @@ export class TraceParser {
       this.markers++;
       const m: TraceMarker = { line: n, ts: h.ts, cpu: h.cpu, text: ownCopy(s.slice(text, end)) };
       if (this.withText) m.lineText = ownCopy(s.slice(start, end));
-      this.onMarker?.(m);
+      if (this.held !== null) this.held.push(() => this.onMarker?.(m));
+      else this.onMarker?.(m);
     }
+  }
+
+  /**
+   * A known event whose kernel text did not scan: trace-cmd report's plugin text or raw fields,
+   * else the error of whichever form the line followed further.
+   */
+  private otherForm(
+    k: Known,
+    s: string,
+    start: number,
+    body: number,
+    end: number,
+    h: LineHeader,
+  ): void {
+    const n = this.lineNo;
+    const kernelFail = this.scanner.failPos;
+    const head = { line: n, ts: h.ts, cpu: h.cpu, pid: h.pid };
+    const convert = this.report.read(k.name, s, body, end, head, this.scanner);
+    if (convert !== null) {
+      this.emitConverted(convert, this.withText ? ownCopy(s.slice(start, end)) : undefined);
+      return;
+    }
+    const plugin = ReportLines.pluginError(n, k.name, s, body, end, this.scanner, kernelFail);
+    if (plugin !== null) throw plugin;
+    this.scanner.scan(s, body, end, k.pieces, {});
+    throw fieldsError(n, k.name, s, body, end, k.pieces, this.scanner);
   }
 
   private notice(t: string, n: number): boolean {
@@ -261,11 +362,13 @@ export class TraceParser {
       const lost = gap[2] ?? gap[3];
       this.gaps++;
       if (lost !== undefined) this.lost += Number(lost);
-      this.onGap?.({
+      const g: TraceGap = {
         line: n,
         cpu: gap[1] === undefined ? null : Number(gap[1]),
         lost: lost === undefined ? null : Number(lost),
-      });
+      };
+      if (this.held !== null) this.held.push(() => this.onGap?.(g));
+      else this.onGap?.(g);
       return true;
     }
     return PREAMBLE.test(t);

@@ -1,5 +1,6 @@
 /**
- * The packed event store gives back what was put in: every event of every real trace, deep and
+ * The packed event store gives back what was put in: every event of every real trace (its text
+ * and its kvm plugin report), deep and
  * strictly equal (holes in a walk's tables included), and arbitrary events of every kind.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import type { FaultContext, KernelEvent, PrintedPage, Spte64 } from './kernelEve
 const ROOT = 'test/traces';
 const RUNS = readdirSync(ROOT)
   .filter((k) => k.startsWith('linux-'))
-  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((run) => `${ROOT}/${k}/${run}/trace.txt.gz`));
+  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((run) => `${ROOT}/${k}/${run}`))
+  // The kvm plugin's report too: its pages carry pluginText, NaN gfns, gfnFrom and walkGfn.
+  .flatMap((run) => [`${run}/trace.txt.gz`, `${run}/report.txt.gz`]);
 
 function eventsOf(file: string): KernelEvent[] {
   const events: KernelEvent[] = [];

@@ -77,6 +77,8 @@ export class KernelEventStore {
       case 'sync_page':
       case 'unsync_page':
         putPage(r, o, ev.page, false);
+        r[o + 5] = ev.page.gfnFrom ?? 0;
+        r[o + 6] = ev.page.walkGfn ?? -1;
         break;
       case 'zap_all_fast':
         r[o + 1] = ev.gen;
@@ -156,8 +158,12 @@ export class KernelEventStore {
       }
       case 'prepare_zap':
       case 'sync_page':
-      case 'unsync_page':
-        return { ev, line, page: getPage(r, o) };
+      case 'unsync_page': {
+        const page = getPage(r, o);
+        if (r[o + 5]! > 0) page.gfnFrom = r[o + 5]!;
+        if (r[o + 6]! >= 0) page.walkGfn = r[o + 6]!;
+        return { ev, line, page };
+      }
       case 'zap_all_fast':
         return { ev, line, gen: r[o + 1]!, usedPages: r[o + 2]! };
       case 'tdp_spte_changed': {
@@ -203,9 +209,11 @@ export class KernelEventStore {
 /*
  * A printed page in slots 1..4: gen, gfn, the role's small fields in one (below), root_count.
  * Bits: level 0-3, quadrant 4-5, access 6-9, has4ByteGpte 10, direct 11, invalid 12, eferNx 13,
- * adDisabled 14, unsync 15, and get_page's `created` 16.
+ * adDisabled 14, unsync 15, get_page's `created` 16, pluginText 17. The gen and gfn a plugin
+ * line leaves out are NaN, which a float64 slot keeps.
  */
 const CREATED = 1 << 16;
+const PLUGIN_TEXT = 1 << 17;
 
 function putPage(r: Float64Array, o: number, p: PrintedPage, created: boolean): void {
   r[o + 1] = p.gen;
@@ -220,13 +228,14 @@ function putPage(r: Float64Array, o: number, p: PrintedPage, created: boolean): 
     (+p.eferNx << 13) |
     (+p.adDisabled << 14) |
     (+p.unsync << 15) |
-    (created ? CREATED : 0);
+    (created ? CREATED : 0) |
+    (p.pluginText ? PLUGIN_TEXT : 0);
   r[o + 4] = p.rootCount;
 }
 
 function getPage(r: Float64Array, o: number): PrintedPage {
   const b = r[o + 3]!;
-  return {
+  const p: PrintedPage = {
     gen: r[o + 1]!,
     gfn: r[o + 2]!,
     level: b & 15,
@@ -240,6 +249,8 @@ function getPage(r: Float64Array, o: number): PrintedPage {
     rootCount: r[o + 4]!,
     unsync: (b & (1 << 15)) !== 0,
   };
+  if (b & PLUGIN_TEXT) p.pluginText = true;
+  return p;
 }
 
 function putSpte(r: Float64Array, o: number, s: Spte64): void {

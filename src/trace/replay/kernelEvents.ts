@@ -19,6 +19,21 @@ export interface PrintedPage {
   adDisabled: boolean;
   rootCount: number;
   unsync: boolean;
+  /**
+   * Printed by trace-cmd report's kvm plugin (src/trace/pluginLines.ts): `gen` and `adDisabled`
+   * were not in the line (they hold NaN and false), nor, on the zap and sync events, `gfn` (NaN).
+   */
+  pluginText?: true;
+  /**
+   * A plugin line's gfn, told by the line of the event after it (kernelEventsOf.ts, namedBy):
+   * that line.
+   */
+  gfnFrom?: number;
+  /**
+   * A plugin zap inside a fault: the gfn the fault's last guest walk reached (the guest's write
+   * kvm_mmu_pte_write handles), which may single out the page (pluginPages.ts).
+   */
+  walkGfn?: number;
 }
 
 /** The fault in progress when an event came (kvm_page_fault, and the guest walk if any). */

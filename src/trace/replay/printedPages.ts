@@ -11,9 +11,12 @@ type PrintedRole = Pick<
   'level' | 'has4ByteGpte' | 'quadrant' | 'direct' | 'access' | 'eferNx' | 'adDisabled'
 >;
 
-/** Does `sp` carry what the kernel printed of a page (gfn and the printed role bits)? */
+/**
+ * Does `sp` carry what the kernel printed of a page (gfn and the printed role bits)? The kvm
+ * plugin's line has no ad_disabled, which then is not compared.
+ */
 export function matchesPrinted(sp: KvmMmuPage, p: PrintedPage): boolean {
-  return sp.gfn === p.gfn && samePrinted(sp.role, p);
+  return sp.gfn === p.gfn && samePrinted(sp.role, p, p.pluginText !== true);
 }
 
 /** The page an event names: live (or, for `zapped`, invalid roots still held), best match first. */
@@ -28,8 +31,11 @@ export function findPrinted(vm: Kvm, p: PrintedPage, zapped = false): KvmMmuPage
 const score = (sp: KvmMmuPage, p: PrintedPage) =>
   Number(sp.rootCount === p.rootCount) + Number(sp.unsync === p.unsync);
 
-/** The role bits KVM_MMU_PAGE_PRINTK prints agree (the gfn is the caller's to compare). */
-export function samePrinted(a: PrintedRole, b: PrintedRole): boolean {
+/**
+ * The role bits KVM_MMU_PAGE_PRINTK prints agree (the gfn is the caller's to compare); `ad`
+ * false leaves out ad_disabled, which the kvm plugin does not print.
+ */
+export function samePrinted(a: PrintedRole, b: PrintedRole, ad = true): boolean {
   return (
     a.level === b.level &&
     a.has4ByteGpte === b.has4ByteGpte &&
@@ -37,6 +43,6 @@ export function samePrinted(a: PrintedRole, b: PrintedRole): boolean {
     a.access === b.access &&
     a.quadrant === b.quadrant &&
     a.eferNx === b.eferNx &&
-    a.adDisabled === b.adDisabled
+    (!ad || a.adDisabled === b.adDisabled)
   );
 }

@@ -23,7 +23,13 @@ export function replayKernelEvent(vm: Kvm, r: TraceReplay, e: KernelEvent): stri
   vm.onRmapChange = r.rmapHook();
   try {
     const summary = apply(x, e);
-    if (e.ev !== 'prepare_zap' && e.ev !== 'sync_page') r.lastZapped = null;
+    if (e.ev !== 'prepare_zap' && e.ev !== 'sync_page') {
+      r.lastZapped = null;
+      // The kernel paths the kvm plugin's gfn-less zaps are placed by end here (pluginPages.ts).
+      r.zapFollowers.length = 0;
+      r.obsoleteZaps = e.ev === 'zap_all_fast';
+    }
+    if (e.ev !== 'tdp_spte_changed' && e.ev !== 'prepare_zap') r.tdpUnlinked = -1;
     const descs = vm.lists.liveDescs;
     if (descs > r.peak.descriptors) r.peak.descriptors = descs;
     return summary;

@@ -48,7 +48,9 @@ export type InferenceKind =
   | 'split'
   | 'sync'
   | 'tdp-free'
-  | 'collapse';
+  | 'collapse'
+  /** A page trace-cmd report's kvm plugin printed without its gfn, placed (pluginPages.ts). */
+  | 'plugin';
 
 /** Inferences kept one by one (all are counted): enough to point at each kind's cases. */
 const KEEP_INFERENCES = 500;
@@ -78,6 +80,16 @@ export class TraceReplay {
   tdpFrozen = new Map<number, number>();
   /** What the last zap event took (kvm_unlink_unsync_page prints sync_page inside the zap). */
   lastZapped: PrintedPage | null = null;
+  /**
+   * For the kvm plugin's gfn-less lines (pluginPages.ts): whether any came; the TDP MMU table the
+   * last SPTE change unlinked (-1: none); the pages the zap in progress zaps next; whether the
+   * zaps are kvm_zap_obsolete_pages' (after kvm_mmu_zap_all_fast); the last line not replayed.
+   */
+  pluginSeen = false;
+  tdpUnlinked = -1;
+  zapFollowers: number[] = [];
+  obsoleteZaps = false;
+  unplacedLine: number | null = null;
   /** Links the replay placed by inference, by the parent entry's sptep (non-leaf links are not traced). */
   inferredLinks = new Set<number>();
   pages = { created: 0, reused: 0, zapped: 0 };
@@ -117,6 +129,7 @@ export class TraceReplay {
       tdpRemoved: this.tdpRemoved.slice(),
       tdpFrozen: new Map(this.tdpFrozen),
       pages: { ...this.pages },
+      zapFollowers: this.zapFollowers.slice(),
       rmapEntries: new Map(this.rmapEntries),
       inferredLinks: new Set(this.inferredLinks),
       kernelStats: this.kernelStats.slice(),
@@ -155,9 +168,13 @@ export interface Replay {
 
 export function contradict(x: Replay, fn: MmuFn, message: string): void {
   const gap = x.r.lastGapLine;
+  const unplaced = x.r.unplacedLine;
   const text =
     message +
-    (gap === null ? '' : ` (after the lost events at line ${gap}: may come from the gap)`);
+    (gap === null ? '' : ` (after the lost events at line ${gap}: may come from the gap)`) +
+    (unplaced === null || unplaced === x.line
+      ? ''
+      : ` (after line ${unplaced}, which was not replayed: may come from it)`);
   x.r.contradictions.push({ line: x.line, message: text, fn });
   x.vm.rec?.push({ k: 'check', fn, ok: false, text });
 }

@@ -30,6 +30,7 @@ import {
   type Replay,
 } from './replayState';
 import { findPrinted, samePrinted } from './printedPages';
+import { childrenOf, noteZapFollowers, placeUnnamed, pluginAdDisabled } from './pluginPages';
 import { shadowSplitChild, shadowSplitSource } from './shadowSplit';
 import { tdpMmuGetPage, tdpMmuZap } from './tdpMmu';
 
@@ -108,11 +109,14 @@ export function getPage(
   const { vm, r } = x;
   const what = `gfn ${hex(p.gfn)} level ${p.level}`;
   if (!fault) r.faultSeq = -1;
+  if (p.pluginText) r.pluginSeen = true;
   if (!fault) {
     const huge = shadowSplitSource(x, p);
     if (huge) return shadowSplitChild(x, p, created, huge);
   }
   const parent = fault ? shadowParent(x, p, fault) : null;
+  if (p.pluginText)
+    p = { ...p, adDisabled: pluginAdDisabled(x, parent?.sp ?? null, 'kvm_mmu_get_shadow_page') };
   if (vm.opts.tdpMmu && p.direct && !(parent?.sp.role.guestMode ?? false))
     return tdpMmuGetPage(x, p, created, fault);
   enterFault(x, fault, 'kvm_mmu_get_shadow_page');
@@ -182,10 +186,14 @@ export function getPage(
 
 export function prepareZap(x: Replay, p: PrintedPage): string {
   const { vm, r } = x;
-  const what = `gfn ${hex(p.gfn)} level ${p.level}`;
+  const unnamed = Number.isNaN(p.gfn);
+  let what = unnamed ? `level ${p.level} (no gfn printed)` : `gfn ${hex(p.gfn)} level ${p.level}`;
+  const fn = 'kvm_mmu_prepare_zap_page';
+  gfnTold(x, p, fn);
   if (p.invalid) {
     // The last root_count of a zapped root is put: the page is freed now (kvm_mmu_free_roots).
-    const sp = findPrinted(vm, p, true);
+    const sp = unnamed ? placeUnnamed(x, p, true, fn) : findPrinted(vm, p, true);
+    if (!sp && unnamed) return `zap of invalid page ${what}: not replayed`;
     if (!sp) {
       contradict(
         x,
@@ -194,6 +202,7 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
       );
       return `zap of unknown invalid page ${what}`;
     }
+    what = `gfn ${hex(sp.gfn)} level ${p.level}`;
     if (sp.tdpMmuPage) {
       vm.rec?.push({ k: 'zapPage', fn: 'kvm_mmu_prepare_zap_page', page: sp.id });
       freePages(x, [sp]);
@@ -203,18 +212,24 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
     }
     return `invalid root page ${sp.id} (${what}) freed: its last root_count is gone`;
   }
-  const sp = findPrinted(vm, p);
+  const sp = unnamed ? placeUnnamed(x, p, false, fn) : findPrinted(vm, p);
   if (!sp) {
+    if (unnamed) return `zap of ${what}: not replayed`;
     contradict(x, 'kvm_mmu_prepare_zap_page', `zap of ${what}, a page the model does not have`);
     return `zap of unknown page ${what}`;
   }
+  what = `gfn ${hex(sp.gfn)} level ${p.level}`;
   r.pages.zapped++;
-  r.lastZapped = p;
+  r.lastZapped = unnamed ? { ...p, gfn: sp.gfn } : p;
+  if (r.tdpUnlinked === sp.id) r.tdpUnlinked = -1;
   if (sp.tdpMmuPage) return tdpMmuZap(x, sp);
   sp.rootCount = p.rootCount;
   printedUnsync(x, sp, p.unsync);
   const invalid: KvmMmuPage[] = [];
+  // What the kernel zaps within this zap, for the kvm plugin's gfn-less lines that follow.
+  const kids = r.pluginSeen ? childrenOf(x, sp) : null;
   prepareZapPage(vm, sp, invalid, 'kvm_mmu_prepare_zap_page', { cascade: false, rootsStay: true });
+  if (kids) noteZapFollowers(x, sp, kids.children, kids.unsync);
   freePages(x, invalid);
   return sp.rootCount > 0
     ? `page ${sp.id} (${what}) zapped; root_count ${sp.rootCount} keeps it until its vCPUs put it`
@@ -223,10 +238,13 @@ export function prepareZap(x: Replay, p: PrintedPage): string {
 
 export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
   const { vm, r } = x;
-  const what = `gfn ${hex(p.gfn)} level ${p.level}`;
+  const unnamed = Number.isNaN(p.gfn);
+  let what = unnamed ? `level ${p.level} (no gfn printed)` : `gfn ${hex(p.gfn)} level ${p.level}`;
   const fn: MmuFn = unsync ? 'kvm_unsync_page' : 'kvm_sync_page';
+  gfnTold(x, p, fn);
   const z = r.lastZapped;
-  if (!unsync && z && z.gfn === p.gfn && samePrinted(z, p)) {
+  if (!unsync && z && (unnamed || z.gfn === p.gfn) && samePrinted(z, p, !p.pluginText)) {
+    if (unnamed) what = `gfn ${hex(z.gfn)} level ${p.level}`;
     vm.rec?.push({
       k: 'note',
       fn: 'kvm_mmu_prepare_zap_page',
@@ -234,7 +252,9 @@ export function syncState(x: Replay, p: PrintedPage, unsync: boolean): string {
     });
     return `sync_page of ${what} inside its zap`;
   }
-  const sp = findPrinted(vm, p);
+  const sp = unnamed ? placeUnnamed(x, p, false, fn) : findPrinted(vm, p);
+  if (!sp && unnamed) return `${unsync ? 'unsync' : 'sync'} of ${what}: not replayed`;
+  if (unnamed && sp) what = `gfn ${hex(sp.gfn)} level ${p.level}`;
   if (!sp) {
     contradict(x, fn, `${unsync ? 'unsync' : 'sync'} of ${what}, a page the model does not have`);
     return `${unsync ? 'unsync' : 'sync'} of unknown page ${what}`;
@@ -262,4 +282,19 @@ function printedUnsync(x: Replay, sp: KvmMmuPage, unsync: boolean): void {
     kvmUnsyncPage(x.vm, sp);
     x.r.syncedUnseen.add(sp.id);
   } else kvmUnlinkUnsyncPage(x.vm, sp);
+}
+
+/** A kvm plugin line's gfn, told by the event after it (kernelEventsOf.ts): an inference. */
+function gfnTold(x: Replay, p: PrintedPage, fn: MmuFn): void {
+  if (p.gfnFrom === undefined) return;
+  const by =
+    fn === 'kvm_unsync_page'
+      ? 'the SPTE kvm_mmu_set_spte writes next (mmu_try_to_unsync_pages runs for its gfn)'
+      : "the first entry handle_removed_pt freezes next (the table's own gfn)";
+  infer(
+    x,
+    fn,
+    'plugin',
+    `the kvm plugin printed no gfn: gfn ${hex(p.gfn)} is that of line ${p.gfnFrom}, ${by}`,
+  );
 }

@@ -22,6 +22,7 @@ import {
 } from '../../model/spte';
 import { agree, contradict, freePages, infer, setFrame, type Replay } from './replayState';
 import { flagsOfSpte } from './spteBits';
+import { pluginAdDisabled } from './pluginPages';
 import { hex } from '../../model/hex';
 
 export function tdpMmuGetPage(
@@ -42,7 +43,7 @@ export function tdpMmuGetPage(
     direct: true,
     access: p.access,
     eferNx: p.eferNx,
-    adDisabled: p.adDisabled,
+    adDisabled: p.pluginText ? pluginAdDisabled(x, null, 'tdp_mmu_alloc_sp') : p.adDisabled,
   });
   const root = !fault && !r.tdpPending.length && p.level >= 4;
   const vcpu = vm.vcpus[0]!;
@@ -125,6 +126,7 @@ export function replayTdpMmuEvent(
   const oldChild = isPresent(cur) && !isLastSpte(cur, e.level) ? childOf(vm, sp, i) : undefined;
   if (oldChild && !(newLink && x.r.frameOf.get(oldChild.id) === sptePfn(e.new))) {
     clearSpte(vm, sp, i, 'handle_changed_spte'); // handle_removed_pt: the child's zap is traced next
+    x.r.tdpUnlinked = oldChild.id;
   }
   if (newLink) return link(x, sp, i, e.gfn, e.level, e.old, e.new);
   if (newPresent) {
