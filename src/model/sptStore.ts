@@ -8,8 +8,8 @@
 import { copyFields } from './clone';
 import { SPTE_ENT_PER_PAGE } from './spte';
 
-const CHUNK = 16;
-const CHUNKS_PER_PAGE = SPTE_ENT_PER_PAGE / CHUNK;
+export const CHUNK = 16;
+export const CHUNKS_PER_PAGE = SPTE_ENT_PER_PAGE / CHUNK;
 
 export class SptStore {
   /** (page * CHUNKS_PER_PAGE + c) -> chunk number + 1; 0 = not allocated (all entries empty). */
@@ -34,6 +34,17 @@ export class SptStore {
     if (k >= this.chunkOf.length) return -1;
     const c = this.chunkOf[k]!;
     return c === 0 ? -1 : (c - 1) * CHUNK + (i & (CHUNK - 1));
+  }
+
+  /**
+   * The slot of entry `c * 16` of `page`, the first of 16 in a row, or -1 when that chunk was
+   * never written: lets a reader of whole pages (the tree view) skip empty runs of 16 at once.
+   */
+  chunkBase(page: number, c: number): number {
+    const k = page * CHUNKS_PER_PAGE + c;
+    if (k >= this.chunkOf.length) return -1;
+    const chunk = this.chunkOf[k]!;
+    return chunk === 0 ? -1 : (chunk - 1) * CHUNK;
   }
 
   /** Slot index of (page, i), allocating its chunk. */

@@ -6,7 +6,7 @@
 import { accessText } from '../model/mmuPageRole';
 import { sptepOf, type KvmMmuPage } from '../model/mmuPage';
 import { isLastSpte, isPresent, SPTE_ENT_PER_PAGE, SPTE_HUGE } from '../model/spte';
-import { childOf, spteFlags } from '../model/sptes';
+import { CHUNK, CHUNKS_PER_PAGE } from '../model/sptStore';
 import type { Kvm } from '../model/vm';
 import {
   ENTRY_EMPTY,
@@ -37,20 +37,27 @@ export function treeSnapshot(
   const entries = new Uint8Array(live.length * SPTE_ENT_PER_PAGE);
   const edges: TreeEdge[] = [];
   const hasParent = new Set<number>();
+  const { spt } = vm;
   const pages = live.map((sp, n): TreePage => {
     const base = n * SPTE_ENT_PER_PAGE;
-    // A page nothing was written to has no chunks: skip the 512 lookups.
+    // Read the page a chunk of 16 entries at a time, straight from the SPTE arrays: 8,208 pages
+    // are 4.2 M entries, and a lookup per entry made this the slowest part of a seek.
     if (sp.present > 0) {
-      for (let i = 0; i < SPTE_ENT_PER_PAGE; i++) {
-        const kind = entryKind(spteFlags(vm, sp, i), sp.level);
-        if (kind === ENTRY_EMPTY) continue;
-        entries[base + i] = kind;
-        if (kind !== ENTRY_LINK) continue;
-        const child = childOf(vm, sp, i);
-        if (!child) continue;
-        const inferred = inferredLinks.has(sptepOf(sp.id, i));
-        edges.push({ parent: sp.id, index: i, child: child.id, ...(inferred && { inferred }) });
-        hasParent.add(child.id);
+      for (let c = 0; c < CHUNKS_PER_PAGE; c++) {
+        const slot = spt.chunkBase(sp.id, c);
+        if (slot < 0) continue;
+        for (let j = 0; j < CHUNK; j++) {
+          const kind = entryKind(spt.flags[slot + j]!, sp.level);
+          if (kind === ENTRY_EMPTY) continue;
+          const i = c * CHUNK + j;
+          entries[base + i] = kind;
+          if (kind !== ENTRY_LINK) continue;
+          const child = vm.pages[spt.target[slot + j]!];
+          if (!child) continue;
+          const inferred = inferredLinks.has(sptepOf(sp.id, i));
+          edges.push({ parent: sp.id, index: i, child: child.id, ...(inferred && { inferred }) });
+          hasParent.add(child.id);
+        }
       }
     }
     return {
