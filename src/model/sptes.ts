@@ -179,6 +179,9 @@ export function zapAllRmapSptes(
 export function dropLeaf(vm: Kvm, sp: KvmMmuPage, i: number, fn: MmuFn): void {
   const gfn = entryGfn(vm, sp, i);
   const head = vm.gfnToRmap(gfn, sp.level);
+  // A leaf was added to the rmap of a memslot gfn (rmapAdd refuses any other): the kernel's
+  // pte_list_remove BUG()s on an SPTE in no rmap, and the model must not edit a head at -1.
+  if (head < 0) throw new Error(`drop_spte: gfn 0x${gfn.toString(16)} is in no memslot`);
   const sptep = sptepOf(sp.id, i);
   listRec(vm, fn);
   pteListRemove(vm.lists, head, sptep);
