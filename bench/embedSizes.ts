@@ -1,8 +1,11 @@
 /**
  * The size of every file the custom element build leaves in dist/embed, raw and gzipped: the
  * element's script is what a docs page loads up front (budget: 150 KB gzip), its worker chunk
- * only once a widget scrolls into view. Reads the last build; run `npm run build` first.
+ * only once a widget scrolls into view. Reads the last build; run `npm run build` first. Then the
+ * npm package's size, packed and unpacked, as `npm pack` reports it, once `npm run
+ * build:package` has built what it holds.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -42,7 +45,32 @@ export function embedSizes(dir = 'dist/embed'): EmbedFileSize[] | null {
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 
-/** Prints the table and returns the entries for bench/results.json ("embed:<file>"). */
+export interface PackageSize {
+  /** The .tgz npm would publish. */
+  packedBytes: number;
+  unpackedBytes: number;
+  files: number;
+}
+
+/** What the package's own build adds to dist/ (`npm run build` alone leaves it out). */
+const PACKAGE_DIRS = ['dist/package', 'dist/types', 'dist/iframe'];
+
+/** Null when the package is not built; its files as they are (no prepack build). */
+export function packageSize(): PackageSize | null {
+  if (!PACKAGE_DIRS.every((d) => existsSync(d))) return null;
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const [entry] = JSON.parse(out) as { size: number; unpackedSize: number; entryCount: number }[];
+  if (!entry) throw new Error('npm pack --dry-run --json printed no package');
+  return { packedBytes: entry.size, unpackedBytes: entry.unpackedSize, files: entry.entryCount };
+}
+
+/**
+ * Prints the tables and returns the entries for bench/results.json ("embed:<file>", and
+ * "package" with bytes unpacked and gzipBytes packed: the tarball is the gzip of its files).
+ */
 export function reportEmbedSizes(): Record<string, { bytes: number; gzipBytes: number }> {
   const sizes = embedSizes();
   if (!sizes) {
@@ -59,5 +87,14 @@ export function reportEmbedSizes(): Record<string, { bytes: number; gzipBytes: n
     console.log(`  ${s.name.padEnd(26)} ${kb(s.bytes)} raw ${kb(s.gzipBytes)} gzip${budget}`);
     out[`embed:${s.name}`] = { bytes: s.bytes, gzipBytes: s.gzipBytes };
   }
+  const pkg = packageSize();
+  if (!pkg) {
+    console.log('package size: not built (npm run build:package), left out');
+    return out;
+  }
+  console.log(
+    `npm package: ${kb(pkg.packedBytes).trim()} packed, ${kb(pkg.unpackedBytes).trim()} unpacked, ${pkg.files} files`,
+  );
+  out.package = { bytes: pkg.unpackedBytes, gzipBytes: pkg.packedBytes };
   return out;
 }
